@@ -1,0 +1,39 @@
+/**
+ * modbridge core: the Modbus protocol. This is the only entry point other folders import.
+ */
+export * from './errors.ts'
+export * from './limits.ts'
+export { crc16, writeCrc16, checkCrc16 } from './checksum/crc16.ts'
+export { lrc } from './checksum/lrc.ts'
+export * from './pdu/types.ts'
+export { Registry, NEED_MORE, UNKNOWN_LENGTH } from './pdu/registry.ts'
+export type { FunctionSpec, PduCodec, Family } from './pdu/registry.ts'
+export { defaultRegistry } from './pdu/default-registry.ts'
+export { encodeRequest, encodeResponse, decodeRequest, decodeResponse, decodeRaw, prepare } from './pdu/codec.ts'
+export type { Side, PduWriter } from './pdu/codec.ts'
+export { EXCEPTION_FLAG, exceptionName, isException } from './pdu/exception.ts'
+export { packBits, unpackBits, packedSize } from './pdu/bit-packing.ts'
+export {
+  DIAGNOSTIC_SUB_FUNCTIONS,
+  MODBUS_PLUS_OPERATIONS,
+  MODBUS_PLUS_STATISTIC_WORDS,
+  diagnosticSubFunction,
+} from './pdu/serial-line.ts'
+export type { DiagnosticSubFunction } from './pdu/serial-line.ts'
+export {
+  MEI_READ_DEVICE_ID,
+  READ_DEVICE_ID_CODES,
+  CONFORMITY_LEVELS,
+  READ_DEVICE_ID_MEI,
+  encapsulatedInterfaceSpec,
+} from './pdu/device-id.ts'
+export type { MeiCodec } from './pdu/device-id.ts'
+export type { Adu, FrameSink, Framer, FramerKind, FramerStats } from './framers/types.ts'
+export { createTcpFramer } from './framers/tcp.ts'
+export { createRtuFramer } from './framers/rtu.ts'
+export type { RtuFramer, RtuFramerOptions } from './framers/rtu.ts'
+export { createAsciiFramer } from './framers/ascii.ts'
+export type { AsciiFramer } from './framers/ascii.ts'
+export { createBinaryFramer } from './framers/binary.ts'
+export { createFramer, FRAMER_KINDS } from './framers/create.ts'
+export type { CreateFramerOptions } from './framers/create.ts'
