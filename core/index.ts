@@ -10,7 +10,7 @@ export { Registry, NEED_MORE, UNKNOWN_LENGTH } from './pdu/registry.ts'
 export type { FunctionSpec, PduCodec, Family } from './pdu/registry.ts'
 export { defaultRegistry } from './pdu/default-registry.ts'
 export { encodeRequest, encodeResponse, decodeRequest, decodeResponse, decodeRaw, prepare } from './pdu/codec.ts'
-export type { Side, PduWriter } from './pdu/codec.ts'
+export type { Side, PduWriter, Encodable } from './pdu/codec.ts'
 export { EXCEPTION_FLAG, exceptionName, isException } from './pdu/exception.ts'
 export { packBits, unpackBits, packedSize } from './pdu/bit-packing.ts'
 export {

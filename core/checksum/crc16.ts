@@ -22,6 +22,11 @@ export function crc16(buf: Uint8Array, start = 0, end = buf.length): number {
   return crc
 }
 
+/** Folds one more byte into a running CRC. */
+export function crc16Step(crc: number, byte: number): number {
+  return (crc >>> 8) ^ TABLE[(crc ^ byte) & 0xff]
+}
+
 /** Writes the CRC of `buf[start..end)` at `end`, low byte first; returns end + 2. */
 export function writeCrc16(buf: Uint8Array, start: number, end: number): number {
   const crc = crc16(buf, start, end)

@@ -124,7 +124,7 @@ class AsciiFramerImpl implements AsciiFramer {
     }
     const expected = lrc(out, o, o + n - 1)
     if (expected !== out[o + n - 1]) {
-      if (!input.dropping) this.stats.checksumErrors++
+      this.stats.checksumErrors++
       input.drop(total, 'MB_ERR_CHECKSUM', `LRC mismatch at offset ${input.position + chars - 1}: expected ${hex(expected)}, got ${hex(out[o + n - 1])}`)
       return
     }

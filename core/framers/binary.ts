@@ -112,7 +112,7 @@ class BinaryFramer implements Framer {
       return
     }
     if (!crcMatches(out, o, o + n)) {
-      if (!input.dropping) this.stats.checksumErrors++
+      this.stats.checksumErrors++
       const expected = crc16(out, o, o + n - 2)
       const got = out[o + n - 2] | (out[o + n - 1] << 8)
       input.drop(total, 'MB_ERR_CHECKSUM', `CRC mismatch in frame at offset ${input.position}: expected ${hex(expected, 4)}, got ${hex(got, 4)}`)

@@ -7,15 +7,15 @@
  * response codec, fixed per framer as tokio-modbus does), so frames are found without timing.
  * A function code the registry does not know, or a PDU whose length its content cannot tell
  * (diagnostics return-query-data), ends at line silence: the transport calls end() after t3.5.
- * With `probe` set (RTU over TCP, where there is no silence) such a frame also ends as soon as
- * the bytes held so far carry a valid CRC.
+ * With `probe` set (RTU over TCP, where there is no silence) such a frame ends at the first
+ * point where the bytes before it carry a valid CRC.
  *
  * Resync rule: a bad CRC, an impossible function code, an oversize length or a tail cut off by
  * silence drops one byte and tries again from the next; one FrameError reports the whole run.
  */
 import { hex } from '../errors.ts'
 import { MAX_RTU_ADU } from '../limits.ts'
-import { checkCrc16, crc16, writeCrc16 } from '../checksum/crc16.ts'
+import { checkCrc16, crc16, crc16Step, writeCrc16 } from '../checksum/crc16.ts'
 import type { PduWriter } from '../pdu/codec.ts'
 import { defaultRegistry } from '../pdu/default-registry.ts'
 import { NEED_MORE, UNKNOWN_LENGTH, type PduCodec, type Registry } from '../pdu/registry.ts'
@@ -109,13 +109,15 @@ class RtuFramerImpl implements RtuFramer {
           this.dropOne('MB_ERR_OVERSIZE', `no frame end within ${MAX_RTU_ADU} bytes`)
           continue
         }
-        const crcOk = checkCrc16(buf, s, input.end - 2)
-        if (atSilence || (this.probe && crcOk)) {
-          if (!crcOk) {
+        if (atSilence) {
+          if (!checkCrc16(buf, s, input.end - 2)) {
             this.checksumError(buf, s, input.end)
             continue
           }
           total = avail
+        } else if (this.probe) {
+          total = firstCrcEnd(buf, s, input.end)
+          if (total === 0) break
         } else break
       } else if (pdu === NEED_MORE) {
         if (!atSilence) break
@@ -176,4 +178,17 @@ class RtuFramerImpl implements RtuFramer {
     writeCrc16(buf, 0, writer.size + 1)
     return buf
   }
+}
+
+/**
+ * Probe for RTU over TCP: the length of the shortest frame at `s` (at least 4 bytes) whose last
+ * two bytes are the CRC of the rest, or 0. One running CRC serves every candidate end.
+ */
+function firstCrcEnd(buf: Buffer, s: number, end: number): number {
+  let crc = crc16(buf, s, s + 2)
+  for (let e = s + 4; e <= end; e++) {
+    if (buf[e - 2] === (crc & 0xff) && buf[e - 1] === crc >>> 8) return e - s
+    crc = crc16Step(crc, buf[e - 2])
+  }
+  return 0
 }

@@ -85,7 +85,7 @@ function bitsResponseCodec<N extends BitReadName>(name: N, fc: number, section: 
       return packBits(msg.values, buf, o + 2)
     },
     read(buf, o, end) {
-      expectAtLeast(fc, what, end - o, 3)
+      expectAtLeast(fc, what, end - o, 2)
       const count = buf[o + 1]
       checkRange(fc, what, 'byteCount', count, 1, maxBytes, section)
       checkByteCount(fc, what, count, end - o - 2, 'bytes that follow')
@@ -147,7 +147,7 @@ const writeMultipleCoilsRequest: PduCodec<WriteMultipleCoilsRequest> = {
   },
   read(buf, o, end) {
     const what = 'writeMultipleCoils request'
-    expectAtLeast(0x0f, what, end - o, 7)
+    expectAtLeast(0x0f, what, end - o, 6)
     const address = u16(buf, o + 1)
     const quantity = u16(buf, o + 3)
     checkRange(0x0f, what, 'quantity', quantity, 1, MAX_WRITE_BITS, '§6.11')

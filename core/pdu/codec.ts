@@ -9,7 +9,10 @@ import { EXCEPTION_FLAG, isException, readException, writeException } from './ex
 import { expectAtLeast, hexToBytes } from './field-checks.ts'
 import { type PduCodec, type Registry } from './registry.ts'
 import { defaultRegistry } from './default-registry.ts'
-import type { Message, RawPdu } from './types.ts'
+import type { ExceptionResponse, Message, ModbusRequest, ModbusResponse, RawPdu } from './types.ts'
+
+/** Anything an encoder accepts: a built-in message, an exception, a raw PDU, or a user message. */
+export type Encodable = ModbusRequest | ModbusResponse | ExceptionResponse | RawPdu | Message
 
 /** Which side of a transaction a PDU belongs to. */
 export type Side = 'request' | 'response'
@@ -45,7 +48,7 @@ function rawWriter(msg: RawPdu): PduWriter {
 }
 
 /** Sizes and validates `msg` for `side`, returning a writer. Throws PduError or ArgumentError. */
-export function prepare(msg: Message, side: Side, registry: Registry = defaultRegistry): PduWriter {
+export function prepare(msg: Encodable, side: Side, registry: Registry = defaultRegistry): PduWriter {
   if (typeof msg.function === 'number') {
     if (side === 'response' && isException(msg)) return exceptionWriter(msg.function, msg.exception)
     return rawWriter(msg as RawPdu)
@@ -62,7 +65,7 @@ function exceptionWriter(fc: number, exception: number): PduWriter {
 }
 
 /** Encodes a request PDU. */
-export function encodeRequest(msg: Message, registry: Registry = defaultRegistry): Buffer {
+export function encodeRequest(msg: ModbusRequest | RawPdu | Message, registry: Registry = defaultRegistry): Buffer {
   const w = prepare(msg, 'request', registry)
   const buf = Buffer.allocUnsafe(w.size)
   w.write(buf, 0)
@@ -70,7 +73,7 @@ export function encodeRequest(msg: Message, registry: Registry = defaultRegistry
 }
 
 /** Encodes a response PDU; `{ function, exception }` encodes an exception response. */
-export function encodeResponse(msg: Message, registry: Registry = defaultRegistry): Buffer {
+export function encodeResponse(msg: ModbusResponse | ExceptionResponse | RawPdu | Message, registry: Registry = defaultRegistry): Buffer {
   const w = prepare(msg, 'response', registry)
   const buf = Buffer.allocUnsafe(w.size)
   w.write(buf, 0)

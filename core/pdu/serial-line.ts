@@ -41,6 +41,8 @@ export interface DiagnosticSubFunction {
   responseWords: number | 'any' | 'none'
   /** Allowed request data values; absent means any. */
   requestData?: readonly number[]
+  /** The response echoes the request data, so the same values are checked on it. */
+  echo?: boolean
   /** Data the request carries when built with defaults. */
   defaultData: number
 }
@@ -55,11 +57,11 @@ const ZERO = [0x0000] as const
 /** The sub-functions of the Serial Line guide (§6.8.1), plus 0x13 which PyModbus also serves. */
 export const DIAGNOSTIC_SUB_FUNCTIONS: readonly DiagnosticSubFunction[] = [
   { code: 0x00, name: 'returnQueryData', requestWords: 'any', responseWords: 'any', defaultData: 0x0000 },
-  { code: 0x01, name: 'restartCommunicationsOption', requestWords: 1, responseWords: 1, requestData: [0x0000, 0xff00], defaultData: 0x0000 },
+  { code: 0x01, name: 'restartCommunicationsOption', requestWords: 1, responseWords: 1, requestData: [0x0000, 0xff00], echo: true, defaultData: 0x0000 },
   { code: 0x02, name: 'returnDiagnosticRegister', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x03, name: 'changeAsciiInputDelimiter', requestWords: 1, responseWords: 1, defaultData: 0x0a00 },
+  { code: 0x03, name: 'changeAsciiInputDelimiter', requestWords: 1, responseWords: 1, echo: true, defaultData: 0x0a00 },
   { code: 0x04, name: 'forceListenOnlyMode', requestWords: 1, responseWords: 'none', requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x0a, name: 'clearCountersAndDiagnosticRegister', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x0a, name: 'clearCountersAndDiagnosticRegister', requestWords: 1, responseWords: 1, requestData: ZERO, echo: true, defaultData: 0x0000 },
   { code: 0x0b, name: 'returnBusMessageCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
   { code: 0x0c, name: 'returnBusCommunicationErrorCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
   { code: 0x0d, name: 'returnBusExceptionErrorCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
@@ -69,13 +71,14 @@ export const DIAGNOSTIC_SUB_FUNCTIONS: readonly DiagnosticSubFunction[] = [
   { code: 0x11, name: 'returnServerBusyCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
   { code: 0x12, name: 'returnBusCharacterOverrunCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
   { code: 0x13, name: 'returnIopOverrunCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x14, name: 'clearOverrunCounterAndFlag', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x14, name: 'clearOverrunCounterAndFlag', requestWords: 1, responseWords: 1, requestData: ZERO, echo: true, defaultData: 0x0000 },
   {
     code: 0x15,
     name: 'getClearModbusPlusStatistics',
     requestWords: 1,
     responseWords: 'any',
     requestData: [MODBUS_PLUS_OPERATIONS.getStatistics, MODBUS_PLUS_OPERATIONS.clearStatistics],
+    echo: true,
     defaultData: MODBUS_PLUS_OPERATIONS.getStatistics,
   },
 ]
@@ -93,6 +96,14 @@ function responseWords(sub: DiagnosticSubFunction | undefined, firstWord: number
   if (!sub || sub.responseWords === 'any' && sub.code !== 0x15) return -1
   if (sub.code === 0x15) return firstWord === MODBUS_PLUS_OPERATIONS.getStatistics ? 1 + MODBUS_PLUS_STATISTIC_WORDS : 1
   return sub.responseWords === 'none' ? -1 : (sub.responseWords as number)
+}
+
+/** Checks a data word against what the sub-function allows (§6.8.1). */
+function checkSubData(sub: DiagnosticSubFunction, what: string, value: number): void {
+  if (sub.requestData && !sub.requestData.includes(value)) {
+    badValue(0x08, what, 'data', value, sub.requestData.map((v) => '0x' + v.toString(16).padStart(4, '0')).join(' or ') + ', §6.8.1')
+  }
+  if (sub.code === 0x03 && (value & 0xff) !== 0) badValue(0x08, what, 'data', value, 'CHAR 00: low byte 0x00, §6.8.1')
 }
 
 const MAX_DIAGNOSTIC_WORDS = (MAX_PDU - 3) >>> 1
@@ -126,17 +137,14 @@ function diagnosticsCodec(side: 'request' | 'response'): PduCodec<Diagnostics> {
       if (sub) {
         if (side === 'request' && sub.requestWords !== 'any') {
           expectLength(0x08, `${what} ${sub.name}`, end - o, 3 + 2 * sub.requestWords)
-          const value = u16(buf, o + 3)
-          if (sub.requestData && !sub.requestData.includes(value)) {
-            badValue(0x08, `${what} ${sub.name}`, 'data', value, sub.requestData.map((v) => '0x' + v.toString(16).padStart(4, '0')).join(' or ') + ', §6.8.1')
-          }
-          if (sub.code === 0x03 && (value & 0xff) !== 0) badValue(0x08, `${what} ${sub.name}`, 'data', value, 'CHAR 00: low byte 0x00, §6.8.1')
+          checkSubData(sub, `${what} ${sub.name}`, u16(buf, o + 3))
         } else if (side === 'response') {
           if (sub.responseWords === 'none') {
             badValue(0x08, what, 'subFunction', code, `${sub.name} has no response, §6.8.1`)
           }
           const words = bytes >= 2 ? responseWords(sub, u16(buf, o + 3)) : responseWords(sub, -1)
           if (words >= 0) expectLength(0x08, `${what} ${sub.name}`, end - o, 3 + 2 * words)
+          if (sub.echo && bytes >= 2) checkSubData(sub, `${what} ${sub.name}`, u16(buf, o + 3))
         }
       }
       return { function: 'diagnostics', subFunction: code, data: readWords(buf, o + 3, bytes >>> 1) }
@@ -296,7 +304,7 @@ const reportServerIdResponse: PduCodec<ReportServerIdResponse> = {
 function diagnosticExample(sub: DiagnosticSubFunction): { label: string; request: Diagnostics; response?: Diagnostics } {
   const request: Diagnostics = { function: 'diagnostics', subFunction: sub.code, data: [sub.code === 0x00 ? 0x0001 : sub.defaultData] }
   if (sub.responseWords === 'none') return { label: sub.name, request }
-  const echo = sub.responseWords === 'any' || sub.requestData === undefined || sub.requestData.length > 1 || sub.code === 0x0a || sub.code === 0x14
+  const echo = sub.responseWords === 'any' || sub.echo === true
   const data =
     sub.code === 0x15
       ? [sub.defaultData, ...new Array<number>(MODBUS_PLUS_STATISTIC_WORDS).fill(0)]
