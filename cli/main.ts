@@ -7,22 +7,25 @@ import { hideBin } from 'yargs/helpers'
 import { frameCommand } from './frame-commands.ts'
 import { reportCliError } from './output.ts'
 
-await yargs(hideBin(process.argv))
-  .scriptName('modbridge')
-  .usage('$0 <command> [options]')
-  .command(frameCommand)
-  .demandCommand(1, 'Name a command; --help lists them.')
-  .strict()
-  .help()
-  .alias('h', 'help')
-  .version(false)
-  .wrap(Math.min(110, process.stdout.columns || 110))
-  .fail((msg, err, y) => {
-    if (err) reportCliError(err)
-    else {
+try {
+  await yargs(hideBin(process.argv))
+    .scriptName('modbridge')
+    .usage('$0 <command> [options]')
+    .command(frameCommand)
+    .demandCommand(1, 'Name a command; --help lists them.')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err, y) => {
+      if (err) throw err
       y.showHelp('error')
       process.stderr.write(`\n${msg}\n`)
-    }
-    process.exit(2)
-  })
-  .parseAsync()
+      process.exit(2)
+    })
+    .parseAsync()
+} catch (err) {
+  reportCliError(err)
+  process.exit(2)
+}
