@@ -74,7 +74,7 @@ function decodeBoth(pdu: Buffer, where: string): void {
     try {
       decode(pdu)
     } catch (err) {
-      if (!(err instanceof PduError)) throw new assert.Assertion({ message: `${where}: ${decode.name} threw ${String(err)} for ${pdu.toString('hex')}`, operator: 'instance', details: '', generated: false })
+      if (!(err instanceof PduError)) assert.unreachable(`${where}: ${decode.name} threw ${String(err)} for ${pdu.toString('hex')}`)
     }
   }
 }
