@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs'
 import * as assert from 'uvu/assert'
-import type { PayloadBuilder } from '../../../core/payload/builder.ts'
-import type { PayloadDecoder } from '../../../core/payload/decoder.ts'
-import type { Endian } from '../../../core/payload/byte-order.ts'
-import type { StringEncoding } from '../../../core/payload/strings.ts'
+import type { PayloadBuilder } from '../../core/payload/builder.ts'
+import type { PayloadDecoder } from '../../core/payload/decoder.ts'
+import type { Endian } from '../../core/payload/byte-order.ts'
+import type { StringEncoding } from '../../core/payload/strings.ts'
 
 /** One case of numbers.json or strings-bits-bcd.json, as written. */
 export interface ValueCase {
@@ -30,7 +30,7 @@ export interface ValueCase {
 
 /** Reads `vectors/payload/<name>` and returns its cases. */
 export function loadCases<T>(name: string): T[] {
-  const url = new URL(`../../../vectors/payload/${name}`, import.meta.url)
+  const url = new URL(`../../vectors/payload/${name}`, import.meta.url)
   const data = JSON.parse(readFileSync(url, 'utf8')) as { cases: T[] }
   assert.ok(Array.isArray(data.cases) && data.cases.length > 0, `${name} has no cases`)
   return data.cases
