@@ -1,0 +1,174 @@
+/**
+ * Pipelined MBAP transactions over TCP or UDP: many requests in flight, each with its own
+ * transaction id, replies matched by id (never by order — jsmodbus's server answers pipelined
+ * requests in reverse). TCP connects lazily and reconnects with back-off after a loss; a lost
+ * connection fails every request in flight with TransportError.
+ */
+import { createSocket, type Socket as UdpSocket } from 'node:dgram'
+import { isIPv6, type Socket } from 'node:net'
+import { TimeoutError, TransportError } from '../errors.ts'
+import { createTcpFramer } from '../framers/tcp.ts'
+import type { Adu, FrameSink } from '../framers/types.ts'
+import type { PduWriter } from '../pdu/codec.ts'
+import { connectTcp } from '../transport/tcp-link.ts'
+import { answers, newChannelStats, type Channel, type TransactionOptions } from './channel.ts'
+import { Backoff, type BackoffOptions } from './reconnect.ts'
+
+interface Pending {
+  unit: number
+  fc: number
+  resolve(pdu: Buffer): void
+  reject(err: Error): void
+  timer: NodeJS.Timeout
+}
+
+/** Options of an MBAP channel. */
+export interface MbapChannelOptions {
+  host: string
+  port: number
+  transport: 'tcp' | 'udp'
+  /** Connection attempt timeout (TCP), ms. Default 3000. */
+  connectTimeout?: number
+  backoff?: BackoffOptions
+}
+
+/** A pipelined MBAP channel. */
+export class MbapChannel implements Channel {
+  readonly stats = newChannelStats()
+  private readonly pending = new Map<number, Pending>()
+  private readonly framer = createTcpFramer()
+  private readonly backoff: Backoff
+  private readonly label: string
+  private nextTid = 1
+  private socket: Socket | undefined
+  private udp: UdpSocket | undefined
+  private connecting: Promise<void> | undefined
+  private lastError: Error | undefined
+  private closed = false
+
+  constructor(private readonly options: MbapChannelOptions) {
+    this.backoff = new Backoff(options.backoff)
+    this.label = `${options.transport}://${options.host}:${options.port}`
+  }
+
+  private readonly sink: FrameSink = {
+    frame: (adu: Adu) => {
+      const p = this.pending.get(adu.tid)
+      if (!p || p.unit !== adu.unit || !answers(adu.pdu[0], p.fc)) {
+        this.stats.discarded++
+        return
+      }
+      this.pending.delete(adu.tid)
+      clearTimeout(p.timer)
+      this.stats.responses++
+      p.resolve(Buffer.from(adu.pdu))
+    },
+    error: () => {
+      this.stats.discarded++
+      if (this.socket) this.socket.destroy()
+    },
+  }
+
+  private ensureOpen(deadline: number): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportError(`${this.label}: client is closed`))
+    if (this.options.transport === 'udp') {
+      if (!this.udp) {
+        const udp = createSocket(isIPv6(this.options.host) ? 'udp6' : 'udp4')
+        udp.on('message', (msg) => {
+          this.framer.push(msg, this.sink)
+          this.framer.reset()
+        })
+        udp.on('error', () => {})
+        this.udp = udp
+      }
+      return Promise.resolve()
+    }
+    if (this.socket) return Promise.resolve()
+    this.connecting ??= this.connect(deadline).finally(() => (this.connecting = undefined))
+    return this.connecting
+  }
+
+  private async connect(deadline: number): Promise<void> {
+    await this.backoff.wait(deadline, this.label, this.lastError)
+    let socket: Socket
+    try {
+      socket = await connectTcp(this.options.host, this.options.port, this.options.connectTimeout ?? 3000)
+    } catch (err) {
+      this.lastError = err as Error
+      this.backoff.failed()
+      this.stats.transportErrors++
+      throw err
+    }
+    if (this.closed) {
+      socket.destroy()
+      throw new TransportError(`${this.label}: client is closed`)
+    }
+    this.backoff.succeeded()
+    this.framer.reset()
+    this.socket = socket
+    socket.on('data', (chunk: Buffer) => this.framer.push(chunk, this.sink))
+    socket.on('error', (err) => (this.lastError = err))
+    socket.on('close', () => {
+      if (this.socket !== socket) return
+      this.socket = undefined
+      const err = new TransportError(`${this.label}: connection lost${this.lastError ? ` (${this.lastError.message})` : ''}`)
+      for (const [tid, p] of this.pending) {
+        clearTimeout(p.timer)
+        this.pending.delete(tid)
+        this.stats.transportErrors++
+        p.reject(err)
+      }
+    })
+  }
+
+  private allocateTid(): number {
+    for (let i = 0; i < 0x10000; i++) {
+      const tid = this.nextTid
+      this.nextTid = (this.nextTid + 1) & 0xffff
+      if (!this.pending.has(tid)) return tid
+    }
+    throw new TransportError(`${this.label}: 65536 requests in flight`)
+  }
+
+  async transact(unit: number, request: PduWriter, fc: number, options: TransactionOptions): Promise<Buffer | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(unit, request, fc, options.timeout)
+      } catch (err) {
+        if (!(err instanceof TimeoutError) || attempt >= options.retries) throw err
+        this.stats.retries++
+      }
+    }
+  }
+
+  private async once(unit: number, request: PduWriter, fc: number, timeout: number): Promise<Buffer> {
+    await this.ensureOpen(Date.now() + timeout)
+    const tid = this.allocateTid()
+    const adu = this.framer.encodeWith(unit, request, tid)
+    this.stats.requests++
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(tid)
+        this.stats.timeouts++
+        reject(new TimeoutError(`${this.label}: no reply from unit ${unit} to function ${fc} within ${timeout} ms (tid ${tid})`))
+      }, timeout)
+      this.pending.set(tid, { unit, fc, resolve, reject, timer })
+      if (this.udp) this.udp.send(adu, this.options.port, this.options.host)
+      else if (this.socket) this.socket.write(adu)
+    })
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer)
+      p.reject(new TransportError(`${this.label}: client closed`))
+    }
+    this.pending.clear()
+    const socket = this.socket
+    this.socket = undefined
+    if (socket && !socket.destroyed) await new Promise<void>((r) => socket.once('close', () => r()).destroy())
+    if (this.udp) await new Promise<void>((r) => this.udp!.close(() => r()))
+    this.udp = undefined
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Which device answers a frame, by the rules of the medium:
+ * - network (TCP, UDP, RTU over TCP): the unit id selects a device; an unknown unit gets the
+ *   context's policy (exception 0x0B, 0x0A, or silence);
+ * - serial line (SL §2.2): unit 0 is a broadcast — every device executes, none replies; a frame for
+ *   a unit not on this server belongs to another device on the multi-drop bus and is ignored.
+ */
+import type { Awaitable } from '../datastore/types.ts'
+import type { Device } from '../device/types.ts'
+import { prepare, type PduWriter } from '../pdu/codec.ts'
+import type { RequestHandler } from './handler.ts'
+
+/** What the dispatcher needs of a server context (core/datastore ServerContext fits). */
+export interface DeviceDirectory {
+  get(unit: number): Device | undefined
+  units(): number[]
+  unknownUnitException(): number | undefined
+  readonly isSingle: boolean
+}
+
+/** Every device a directory holds (one for a single-device context). */
+export function devicesOf(directory: DeviceDirectory): Device[] {
+  if (directory.isSingle) {
+    const only = directory.get(1)
+    return only ? [only] : []
+  }
+  const out: Device[] = []
+  for (const unit of directory.units()) {
+    const d = directory.get(unit)
+    if (d && !out.includes(d)) out.push(d)
+  }
+  return out
+}
+
+/** Dispatches a request that came over a network transport. */
+export function dispatchNetwork(directory: DeviceDirectory, handler: RequestHandler, unit: number, pdu: Buffer): Awaitable<PduWriter | null> {
+  const device = directory.get(unit)
+  if (!device) {
+    const exception = directory.unknownUnitException()
+    return exception === undefined || pdu.length === 0 ? null : prepare({ function: pdu[0] & 0x7f, exception }, 'response')
+  }
+  device.diagnostics.frameSeen()
+  return handler.handle(device, pdu, false)
+}
+
+/** Dispatches a request seen on a serial line shared with other devices. */
+export function dispatchSerial(
+  directory: DeviceDirectory,
+  devices: readonly Device[],
+  handler: RequestHandler,
+  unit: number,
+  pdu: Buffer,
+): Awaitable<PduWriter | null> {
+  for (const d of devices) d.diagnostics.frameSeen()
+  if (unit === 0) {
+    for (const d of devices) {
+      const done = handler.handle(d, pdu, true)
+      if (done instanceof Promise) done.catch(() => {})
+    }
+    return null
+  }
+  const device = directory.get(unit)
+  return device ? handler.handle(device, pdu, false) : null
+}
