@@ -4,7 +4,9 @@
  */
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
+import { clientCommands } from './client-commands.ts'
 import { frameCommand } from './frame-commands.ts'
+import { serveCommand } from './serve-command.ts'
 import { reportCliError } from './output.ts'
 
 try {
@@ -12,6 +14,8 @@ try {
     .scriptName('modbridge')
     .usage('$0 <command> [options]')
     .command(frameCommand)
+    .command(serveCommand)
+    .command(clientCommands)
     .demandCommand(1, 'Name a command; --help lists them.')
     .strict()
     .help()

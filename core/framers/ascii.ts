@@ -106,6 +106,10 @@ class AsciiFramerImpl implements AsciiFramer {
     const buf = input.buf
     const total = cr + 2 - s
     const chars = cr - s - 1
+    if (total > MAX_ASCII_ADU) {
+      input.drop(1, 'MB_ERR_OVERSIZE', `frame at offset ${input.position} is ${total} characters; the limit is ${MAX_ASCII_ADU} (SL §2.5.2.1)`)
+      return
+    }
     if (chars < 6 || chars & 1) {
       input.drop(total, 'MB_ERR_LENGTH', `frame at offset ${input.position} has ${chars} hex characters; needs an even number, at least 6`)
       return

@@ -105,7 +105,7 @@ function binaryCase(c: PduCase, pdu: Buffer): FrameCase {
 }
 
 const DESCRIPTIONS = {
-  tcp: 'Every positive PDU vector in an MBAP frame (MIG §3.1.3), unit 0x11, transaction ids cycling through both bytes.',
+  tcp: 'Every positive PDU vector in an MBAP frame (MIG §3.1.3; MIG = MODBUS Messaging on TCP/IP Implementation Guide v1.0b), unit 0x11, transaction ids cycling through both bytes.',
   rtu: 'Every positive PDU vector in an RTU frame (SL §2.5.1), address 0x11, CRC-16 low byte first; the framer side follows the PDU direction.',
   ascii: 'Every positive PDU vector in an ASCII frame (SL §2.5.2), address 0x11, upper-case hex, LRC, CR LF.',
   binary: "Every positive PDU vector in a Binary frame: '{', address 0x11, PDU and CRC-16 with '{' and '}' doubled, '}'.",
