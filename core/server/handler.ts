@@ -82,12 +82,11 @@ export class RequestHandler {
 
   private finish(device: Device, fc: number, response: Message | null, broadcast: boolean): PduWriter | null {
     let writer: PduWriter | null = null
-    let exception: number | undefined
+    let exception = response !== null && 'exception' in response ? (response as { exception: number }).exception : undefined
     if (response !== null && !broadcast) {
       try {
         writer = prepare(response, 'response', this.registry)
-        if ('exception' in response) exception = (response as { exception: number }).exception
-      } catch (err) {
+      } catch {
         exception = 0x04
         writer = prepare({ function: fc, exception }, 'response', this.registry)
       }
