@@ -33,6 +33,8 @@ export interface Channel {
    * (no reply is awaited). Rejects with TimeoutError or TransportError.
    */
   transact(unit: number, request: PduWriter, functionCode: number, options: TransactionOptions): Promise<Buffer | null>
+  /** Opens the connection or port now (it is otherwise opened by the first request); honours back-off. */
+  connect(timeoutMs?: number): Promise<void>
   close(): Promise<void>
   readonly stats: ChannelStats
 }

@@ -84,11 +84,11 @@ export class MbapChannel implements Channel {
       return Promise.resolve()
     }
     if (this.socket) return Promise.resolve()
-    this.connecting ??= this.connect(deadline).finally(() => (this.connecting = undefined))
+    this.connecting ??= this.openTcp(deadline).finally(() => (this.connecting = undefined))
     return this.connecting
   }
 
-  private async connect(deadline: number): Promise<void> {
+  private async openTcp(deadline: number): Promise<void> {
     await this.backoff.wait(deadline, this.label, this.lastError)
     let socket: Socket
     try {
@@ -119,6 +119,15 @@ export class MbapChannel implements Channel {
         p.reject(err)
       }
     })
+  }
+
+  connect(timeoutMs = 3000): Promise<void> {
+    return this.ensureOpen(Date.now() + timeoutMs)
+  }
+
+  /** True while the TCP connection is up (always true for UDP once opened). */
+  get connected(): boolean {
+    return this.options.transport === 'udp' ? this.udp !== undefined : this.socket !== undefined
   }
 
   private allocateTid(): number {

@@ -106,6 +106,15 @@ export class SerialChannel implements Channel {
     return this.opening
   }
 
+  async connect(timeoutMs = 3000): Promise<void> {
+    await this.ensureOpen(Date.now() + timeoutMs)
+  }
+
+  /** True while the link is open. */
+  get connected(): boolean {
+    return this.link?.isOpen === true
+  }
+
   private receive(chunk: Buffer): void {
     this.lastActivity = performance.now()
     this.framer.push(chunk, this.sink)
