@@ -118,8 +118,10 @@ export class SerialChannel implements Channel {
   private receive(chunk: Buffer): void {
     this.lastActivity = performance.now()
     this.framer.push(chunk, this.sink)
+    // Only RTU frames can end at silence; ASCII and Binary frames carry their own delimiters.
+    if (this.framer.kind !== 'rtu') return
     if (this.silenceTimer) this.silenceTimer.refresh()
-    else this.silenceTimer = setTimeout(() => this.framer.end(this.sink), this.options.silenceMs)
+    else this.silenceTimer = setTimeout(() => (this.framer as RtuFramer).silence(this.sink), this.options.silenceMs)
   }
 
   transact(unit: number, request: PduWriter, fc: number, options: TransactionOptions): Promise<Buffer | null> {

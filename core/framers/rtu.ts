@@ -37,6 +37,12 @@ export interface RtuFramerOptions {
 export interface RtuFramer extends Framer {
   /** The PDU length of the next normal response, when the request determines it (e.g. loopback). */
   expectPduLength(length: number | undefined): void
+  /**
+   * Line silence seen by a software timer: settles a frame of unknown length (its CRC must check;
+   * otherwise one byte is dropped and the rest rescanned) but keeps a partial frame whose length is
+   * known, because timer jitter can fake a gap inside a frame. end() is the strict form.
+   */
+  silence(sink: FrameSink): void
 }
 
 /** Creates an RTU framer. */
@@ -77,6 +83,11 @@ class RtuFramerImpl implements RtuFramer {
     this.input.settle()
   }
 
+  silence(sink: FrameSink): void {
+    this.scan(sink, true, true)
+    this.input.settle()
+  }
+
   /** PDU length of the frame at start, NEED_MORE, UNKNOWN_LENGTH, or 0 for an impossible function code. */
   private pduLength(buf: Buffer, s: number, end: number): number {
     const fc = buf[s + 1]
@@ -87,14 +98,14 @@ class RtuFramerImpl implements RtuFramer {
     return codec ? codec.frameLength(buf, s + 1, end) : UNKNOWN_LENGTH
   }
 
-  private scan(sink: FrameSink, atSilence: boolean): void {
+  private scan(sink: FrameSink, atSilence: boolean, tolerant = false): void {
     const input = this.input
     const buf = input.buf
     while (input.length >= (atSilence ? 1 : 2)) {
       const s = input.start
       const avail = input.length
       if (avail < 4) {
-        if (!atSilence) break
+        if (!atSilence || tolerant) break
         this.dropOne('MB_ERR_TRUNCATED', `line silence after ${avail} bytes, shorter than any RTU frame`)
         continue
       }
@@ -120,7 +131,7 @@ class RtuFramerImpl implements RtuFramer {
           if (total === 0) break
         } else break
       } else if (pdu === NEED_MORE) {
-        if (!atSilence) break
+        if (!atSilence || tolerant) break
         this.dropOne('MB_ERR_TRUNCATED', `line silence inside a frame (${avail} bytes)`)
         continue
       } else {
@@ -130,7 +141,7 @@ class RtuFramerImpl implements RtuFramer {
           continue
         }
         if (avail < total) {
-          if (!atSilence) break
+          if (!atSilence || tolerant) break
           this.dropOne('MB_ERR_TRUNCATED', `line silence after ${avail} of ${total} bytes`)
           continue
         }
@@ -145,7 +156,7 @@ class RtuFramerImpl implements RtuFramer {
       this.hint = undefined
       sink.frame({ unit: buf[s], tid: 0, pdu: buf.subarray(s + 1, s + total - 2), raw: buf.subarray(s, s + total) })
     }
-    if (atSilence) input.flushDrops(sink)
+    if (atSilence && (!tolerant || input.length === 0)) input.flushDrops(sink)
   }
 
   private dropOne(code: 'MB_ERR_TRUNCATED' | 'MB_ERR_OVERSIZE' | 'MB_ERR_UNKNOWN_FUNCTION', reason: string): void {

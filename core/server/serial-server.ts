@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import type { FrameError } from '../errors.ts'
 import { createAsciiFramer, type AsciiFramer } from '../framers/ascii.ts'
 import { createBinaryFramer } from '../framers/binary.ts'
-import { createRtuFramer } from '../framers/rtu.ts'
+import { createRtuFramer, type RtuFramer } from '../framers/rtu.ts'
 import type { Adu, Framer, FrameSink } from '../framers/types.ts'
 import type { PduWriter } from '../pdu/codec.ts'
 import { parseAddress, isSerial, type SerialAddress } from '../transport/address.ts'
@@ -84,8 +84,10 @@ export class ModbusSerialServer extends EventEmitter {
   private receive(chunk: Buffer): void {
     this.lastRx = performance.now()
     this.framer.push(chunk, this.sink)
+    // Only RTU frames can end at silence; ASCII and Binary frames carry their own delimiters.
+    if (this.framer.kind !== 'rtu') return
     if (this.silenceTimer) this.silenceTimer.refresh()
-    else this.silenceTimer = setTimeout(() => this.framer.end(this.sink), this.silenceMs)
+    else this.silenceTimer = setTimeout(() => (this.framer as RtuFramer).silence(this.sink), this.silenceMs)
   }
 
   private onFrame(adu: Adu): void {

@@ -2,7 +2,7 @@
  * An in-process serial line: two ByteLinks joined as a half-duplex pair that takes the real wire
  * time of its baud rate. Bytes written at one end arrive at the other after they would have been
  * clocked out character by character (11 bits each by default); writes queue behind each other as
- * on a real UART. Chunks are delivered every `chunkUs` of wire time, as a USB adapter would.
+ * on a real UART. Chunks are delivered every `chunkUs` of wire time, as a UART FIFO or USB adapter would.
  */
 import { TransportError } from '../errors.ts'
 import type { ByteLink } from './link.ts'
@@ -12,7 +12,7 @@ import { characterTimeUs } from './line-timing.ts'
 export interface VirtualLineOptions {
   baud: number
   bitsPerCharacter?: number
-  /** Deliver received bytes in chunks of at most this much wire time (µs). Default 1000. */
+  /** Deliver received bytes in chunks of at most this much wire time (µs), as a UART FIFO would. Default 2000. */
   chunkUs?: number
   label?: string
 }
@@ -87,7 +87,7 @@ class End implements ByteLink {
 /** Creates a virtual line at `baud`. */
 export function createVirtualLine(options: VirtualLineOptions): VirtualLine {
   const charUs = characterTimeUs(options.baud, options.bitsPerCharacter ?? 11)
-  const chunkUs = options.chunkUs ?? 1000
+  const chunkUs = options.chunkUs ?? 2000
   const label = options.label ?? `virtual line @${options.baud}`
   const a = new End(`${label} (a)`, charUs, chunkUs)
   const b = new End(`${label} (b)`, charUs, chunkUs)
