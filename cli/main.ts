@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers'
 import { clientCommands } from './client-commands.ts'
 import { frameCommand } from './frame-commands.ts'
 import { serveCommand } from './serve-command.ts'
+import { proxyCommand } from '../proxy/cli.ts'
 import { reportCliError } from './output.ts'
 
 try {
@@ -16,6 +17,7 @@ try {
     .command(frameCommand)
     .command(serveCommand)
     .command(clientCommands)
+    .command(proxyCommand)
     .demandCommand(1, 'Name a command; --help lists them.')
     .strict()
     .help()

@@ -1,0 +1,77 @@
+/**
+ * `modbridge proxy`: the gateway from a JSON file or from command-line essentials; with neither,
+ * the embedded default — the gateway in front of simulated RTU devices on a virtual line.
+ */
+import type { Argv, CommandModule } from 'yargs'
+import { ArgumentError } from '../core/index.ts'
+import { configFromCli, loadConfig, type GatewayConfig } from './config.ts'
+import { Gateway } from './gateway.ts'
+import { startMonitor, type Monitor } from './monitor.ts'
+import { defaultGatewayConfig, startSimulatedBus, type SimulatedBus } from './simulated-bus.ts'
+
+interface ProxyArgs {
+  config?: string
+  listen?: string[]
+  bus?: string[]
+  route?: string[]
+  timeout?: number
+  retries?: number
+  monitor?: string
+}
+
+/** Starts a gateway (and its monitor) and prints where it serves; returns a stop function. */
+export async function runGateway(config: GatewayConfig, simulated?: SimulatedBus): Promise<{ gateway: Gateway; monitor?: Monitor; stop(): Promise<void> }> {
+  const gateway = new Gateway(config, simulated ? { links: { sim: simulated.open } } : {})
+  const served = await gateway.start()
+  for (const a of served) process.stdout.write(`gateway listening on ${a}\n`)
+  for (const b of config.buses) process.stdout.write(`bus ${b.name}: ${simulated && b.name === 'sim' ? 'simulated RTU units 1-3 on a virtual 19200-baud line' : b.address.kind}\n`)
+  const monitor = config.monitor ? await startMonitor(gateway, config.monitor) : undefined
+  if (monitor) process.stdout.write(`monitor on ${monitor.url} (metrics: ${monitor.url}metrics)\n`)
+  return {
+    gateway,
+    monitor,
+    async stop() {
+      await monitor?.close()
+      await gateway.close()
+      await simulated?.close()
+    },
+  }
+}
+
+/** The `proxy` command. */
+export const proxyCommand: CommandModule<object, ProxyArgs> = {
+  command: 'proxy',
+  describe: 'Run the multi-bus gateway (no options: in front of simulated RTU devices, no hardware needed)',
+  builder: (y: Argv) =>
+    y
+      .option('config', { type: 'string', describe: 'gateway configuration (JSON)' })
+      .option('listen', { type: 'string', array: true, describe: 'upstream address (repeatable): tcp://, rtu+tcp://, udp://' })
+      .option('bus', { type: 'string', array: true, describe: 'name=address of a downstream bus (repeatable)' })
+      .option('route', { type: 'string', array: true, describe: 'units=bus, e.g. 1-10=a, or unit=bus:unit to remap, e.g. 20=b:1 (repeatable)' })
+      .option('timeout', { type: 'number', describe: 'bus reply timeout, ms (default 1000)' })
+      .option('retries', { type: 'number', describe: 'extra attempts after a timeout (default 1)' })
+      .option('monitor', { type: 'string', describe: 'host:port of the live monitor, e.g. 127.0.0.1:8020' })
+      .example('$0 proxy', 'the gateway on 127.0.0.1:5020 in front of three simulated RTU units')
+      .example('$0 proxy --config gateway.json', '')
+      .example('$0 proxy --listen tcp://127.0.0.1:5020 --bus "a=rtu:///dev/ttyUSB0?baud=19200" --bus b=rtu+tcp://127.0.0.1:4001 --route 1-10=a --route 20=b:1', '') as Argv<ProxyArgs>,
+  async handler(args) {
+    let running: Awaited<ReturnType<typeof runGateway>>
+    if (args.config) {
+      if (args.bus || args.route) throw new ArgumentError('give either --config or --bus/--route, not both')
+      running = await runGateway(loadConfig(args.config))
+    } else if (args.bus || args.route) {
+      if (!args.bus || !args.route) throw new ArgumentError('--bus and --route go together: name the buses and route units to them')
+      running = await runGateway(configFromCli({ listen: args.listen ?? ['tcp://127.0.0.1:5020'], bus: args.bus, route: args.route, timeout: args.timeout, retries: args.retries, monitor: args.monitor }))
+    } else {
+      const config = defaultGatewayConfig({ listen: args.listen?.[0], monitor: args.monitor })
+      running = await runGateway(config, await startSimulatedBus([1, 2, 3], 19200))
+      process.stdout.write(`try: npx modbridge read holding --target ${running.gateway.listening[0]} --unit 1 --quantity 10\n`)
+    }
+    const stop = async () => {
+      await running.stop()
+      process.exit(0)
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  },
+}
