@@ -16,10 +16,15 @@ process.on('exit', () => {
   for (const p of live) p.kill('SIGKILL')
 })
 
-/** Starts `socat pty,raw,echo=0 pty,raw,echo=0` and resolves with the two device paths. */
-export function ptyPair(deadlineMs = 5000): Promise<PtyPair> {
+/**
+ * Starts `socat pty,raw,echo=0 pty,raw,echo=0` and resolves with the two device paths. With `links`,
+ * each end also gets a stable symlink, so a test can stop socat (the port vanishes) and start it
+ * again under the same names (the port returns).
+ */
+export function ptyPair(links?: { a: string; b: string }, deadlineMs = 5000): Promise<PtyPair> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const end = (link?: string) => `pty,raw,echo=0${link ? `,link=${link}` : ''}`
+    const proc = spawn('socat', ['-d', '-d', end(links?.a), end(links?.b)], { stdio: ['ignore', 'ignore', 'pipe'] })
     live.add(proc)
     const paths: string[] = []
     let text = ''
@@ -37,8 +42,8 @@ export function ptyPair(deadlineMs = 5000): Promise<PtyPair> {
       if (paths.length === 2 && /starting data transfer loop/.test(text)) {
         clearTimeout(timer)
         resolve({
-          a: paths[0],
-          b: paths[1],
+          a: links?.a ?? paths[0],
+          b: links?.b ?? paths[1],
           close: () =>
             new Promise<void>((done) => {
               live.delete(proc)
