@@ -54,7 +54,7 @@ export interface BusStats {
   expiredInQueue: number
   coalesced: number
   discarded: number
-  /** Milliseconds the line was busy with transactions since start. */
+  /** Milliseconds with at least one transaction under way, since start. */
   busyMs: number
   latency: { p50: number; p99: number }
 }
@@ -83,7 +83,10 @@ export class Bus {
   private reconnectTimer: NodeJS.Timeout | undefined
   private closed = false
   private readonly latency = new LatencyWindow(1024)
-  private readonly counters = { transactions: 0, timeouts: 0, transportErrors: 0, rejectedQueueFull: 0, expiredInQueue: 0, coalesced: 0, busyMs: 0 }
+  private readonly counters = { transactions: 0, timeouts: 0, transportErrors: 0, rejectedQueueFull: 0, expiredInQueue: 0, coalesced: 0 }
+  /** Time with at least one transaction under way: closed intervals, and the start of the open one. */
+  private busyMs = 0
+  private busySince = 0
 
   constructor(
     readonly config: BusConfig,
@@ -184,7 +187,7 @@ export class Bus {
     while (!this.closed && this.inFlight < this.config.maxInFlight) {
       const job = this.next()
       if (!job) return
-      this.inFlight++
+      if (this.inFlight++ === 0) this.busySince = performance.now()
       void this.run(job)
     }
   }
@@ -216,8 +219,7 @@ export class Bus {
       }
     }
     this.counters.transactions++
-    this.counters.busyMs += performance.now() - started
-    this.inFlight--
+    if (--this.inFlight === 0) this.busyMs += performance.now() - this.busySince
     this.settle(job, outcome)
     this.pump()
   }
@@ -259,6 +261,7 @@ export class Bus {
       queued: this.queued,
       inFlight: this.inFlight,
       ...this.counters,
+      busyMs: this.busyMs + (this.inFlight > 0 ? performance.now() - this.busySince : 0),
       discarded: this.channel.stats.discarded,
       latency: this.latency.percentiles(),
     }

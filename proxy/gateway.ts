@@ -127,8 +127,10 @@ export class Gateway extends EventEmitter {
     const done = (bus: string | undefined, outcome: Outcome) => {
       let out: Buffer | null = null
       let exception: number | undefined
-      if (outcome.kind === 'reply') out = outcome.pdu
-      else if (outcome.kind === 'exception') {
+      if (outcome.kind === 'reply') {
+        out = outcome.pdu
+        if (out[0] & 0x80 && out.length >= 2) exception = out[1]
+      } else if (outcome.kind === 'exception') {
         exception = outcome.exception === 0x0b ? policyException(this.config.policies.noResponse) : outcome.exception
         if (exception !== undefined) out = Buffer.from([fc | 0x80, exception])
       }

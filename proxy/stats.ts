@@ -59,7 +59,8 @@ function decoded(fn: () => Message): Message | { error: string } {
 export class GatewayStats {
   private readonly units = new Map<number, { figures: Omit<UnitFigures, 'latency'>; latency: LatencyWindow }>()
   private readonly frames: FrameRecord[] = []
-  private last = new Map<string, { at: number; transactions: number; busyMs: number; tps: number; utilization: number }>()
+  /** Per bus, recent samples of the cumulative counters; rates are taken against the oldest within the window. */
+  private readonly samples = new Map<string, { at: number; transactions: number; busyMs: number }[]>()
   private totals = { requests: 0, exceptions: 0 }
   private readonly listener = (e: TransactionEvent) => this.record(e)
 
@@ -97,23 +98,20 @@ export class GatewayStats {
     if (this.frames.length > this.keepFrames) this.frames.length = this.keepFrames
   }
 
-  /** Figures now; rates are over the time since the previous call (at least 200 ms). */
-  snapshot(): Snapshot {
+  /** Figures now; rates are over the last `windowMs` (about a second by default). */
+  snapshot(windowMs = 1000): Snapshot {
     const now = performance.now()
     const buses: BusFigures[] = []
     for (const bus of this.gateway.buses.values()) {
       const s = bus.stats()
-      const prev = this.last.get(s.name)
-      let tps = prev?.tps ?? 0
-      let utilization = prev?.utilization ?? 0
-      if (!prev || now - prev.at >= 200) {
-        if (prev) {
-          const dt = now - prev.at
-          tps = ((s.transactions - prev.transactions) * 1000) / dt
-          utilization = Math.min(1, (s.busyMs - prev.busyMs) / dt)
-        }
-        this.last.set(s.name, { at: now, transactions: s.transactions, busyMs: s.busyMs, tps, utilization })
-      }
+      let list = this.samples.get(s.name)
+      if (!list) this.samples.set(s.name, (list = []))
+      list.push({ at: now, transactions: s.transactions, busyMs: s.busyMs })
+      while (list.length > 2 && now - list[1].at >= windowMs) list.shift()
+      const oldest = list[0]
+      const dt = now - oldest.at
+      const tps = dt > 0 ? ((s.transactions - oldest.transactions) * 1000) / dt : 0
+      const utilization = dt > 0 ? Math.min(1, (s.busyMs - oldest.busyMs) / dt) : 0
       buses.push({ ...s, tps, utilization })
     }
     return {
