@@ -17,6 +17,7 @@ import type { Registry } from '../pdu/registry.ts'
 import type { ByteLink } from '../transport/link.ts'
 import { answers, newChannelStats, type Channel, type TransactionOptions } from './channel.ts'
 import { Backoff, type BackoffOptions } from './reconnect.ts'
+import { waitFor } from '../transport/wait-until.ts'
 
 /** Options of a serial-line channel. */
 export interface SerialChannelOptions {
@@ -135,14 +136,14 @@ export class SerialChannel implements Channel {
     for (let attempt = 0; ; attempt++) {
       const link = await this.ensureOpen(Date.now() + options.timeout)
       const quiet = this.options.silenceMs - (performance.now() - this.lastActivity)
-      if (quiet > 0) await sleep(quiet)
+      if (quiet > 0) await waitFor(quiet)
       this.framer.reset()
       if (this.framer.kind === 'rtu') (this.framer as RtuFramer).expectPduLength(options.expectPduLength)
       this.stats.requests++
       if (unit === 0) {
         await link.write(adu)
         this.lastActivity = performance.now()
-        await sleep(this.options.broadcastDelayMs ?? 100)
+        await waitFor(this.options.broadcastDelayMs ?? 100)
         return null
       }
       try {
@@ -190,8 +191,4 @@ export class SerialChannel implements Channel {
     await this.link?.close()
     this.link = undefined
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms))
 }

@@ -14,6 +14,7 @@ import { parseAddress, isSerial, type SerialAddress } from '../transport/address
 import type { ByteLink } from '../transport/link.ts'
 import { bitsPerCharacter, t35Us } from '../transport/line-timing.ts'
 import { openSerialLink } from '../transport/serial.ts'
+import { waitFor } from '../transport/wait-until.ts'
 import { ArgumentError } from '../errors.ts'
 import { devicesOf, dispatchSerial, type DeviceDirectory } from './dispatch.ts'
 import { RequestHandler, type HandlerOptions } from './handler.ts'
@@ -111,7 +112,7 @@ export class ModbusSerialServer extends EventEmitter {
     // SL §2.5.1.1: at least t3.5 of silence between the request's last character and the reply.
     const wait = this.silenceMs - (performance.now() - this.lastRx)
     this.writing = this.writing.then(async () => {
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+      if (wait > 0) await waitFor(wait)
       if (!link.isOpen) return
       try {
         await link.write(adu)

@@ -7,6 +7,7 @@
 import { TransportError } from '../errors.ts'
 import type { ByteLink } from './link.ts'
 import { characterTimeUs } from './line-timing.ts'
+import { waitUntil } from './wait-until.ts'
 
 /** Options of a virtual line. */
 export interface VirtualLineOptions {
@@ -32,6 +33,9 @@ class End implements ByteLink {
   private open = true
   /** When this end's transmitter is free again (performance.now() ms). */
   private txFreeAt = 0
+  /** Pieces on their way to the peer, in order, each with the time its last character lands. */
+  private readonly inTransit: { at: number; piece: Buffer }[] = []
+  private timer: NodeJS.Timeout | undefined
 
   constructor(
     readonly label: string,
@@ -54,17 +58,28 @@ class End implements ByteLink {
   write(data: Buffer): Promise<void> {
     if (!this.open) return Promise.reject(new TransportError(`${this.label} is closed`))
     const copy = Buffer.from(data)
-    const now = performance.now()
-    let at = Math.max(now, this.txFreeAt)
+    let at = Math.max(performance.now(), this.txFreeAt)
     const perChunk = Math.max(1, Math.floor(this.chunkUs / this.charUs))
     for (let i = 0; i < copy.length; i += perChunk) {
       const piece = copy.subarray(i, i + perChunk)
       at += (piece.length * this.charUs) / 1000
-      const deliverAt = at
-      setTimeout(() => this.peer.receive(piece), Math.max(0, deliverAt - performance.now()))
+      this.inTransit.push({ at, piece })
     }
     this.txFreeAt = at
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())))
+    this.schedule()
+    return waitUntil(at)
+  }
+
+  /** One timer for the head of the queue; pieces land in order and never before their time. */
+  private schedule(): void {
+    if (this.timer || this.inTransit.length === 0) return
+    const left = this.inTransit[0].at - performance.now()
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      const now = performance.now()
+      while (this.inTransit.length > 0 && this.inTransit[0].at <= now) this.peer.receive(this.inTransit.shift()!.piece)
+      this.schedule()
+    }, Math.max(1, Math.ceil(left)))
   }
 
   receive(chunk: Buffer): void {
@@ -75,6 +90,8 @@ class End implements ByteLink {
   shut(err?: Error): void {
     if (!this.open) return
     this.open = false
+    if (this.timer) clearTimeout(this.timer)
+    this.inTransit.length = 0
     for (const l of this.closeListeners) l(err)
   }
 
