@@ -22,11 +22,18 @@ import {
 import type { BusConfig } from './config.ts'
 import { LatencyWindow } from './latency-window.ts'
 
+/** Where a forwarded request's time went: waiting in the queue, and on the bus (wire, device, retries). */
+export interface Timing {
+  queuedMs: number
+  busMs: number
+}
+
 /** What a forwarded request came to. */
-export type Outcome =
+export type Outcome = (
   | { kind: 'reply'; pdu: Buffer }
   | { kind: 'exception'; exception: number; reason: string }
   | { kind: 'none'; reason: string }
+) & { timing?: Timing }
 
 /** One request waiting for the bus. */
 interface Job {
@@ -218,6 +225,7 @@ export class Bus {
         outcome = { kind: 'exception', exception: 0x0a, reason: (err as Error).message }
       }
     }
+    outcome.timing = { queuedMs: started - job.enqueuedAt, busMs: performance.now() - started }
     this.counters.transactions++
     if (--this.inFlight === 0) this.busyMs += performance.now() - this.busySince
     this.settle(job, outcome)

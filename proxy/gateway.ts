@@ -22,6 +22,9 @@ export interface TransactionEvent {
   exception: number | undefined
   reason: string | undefined
   latencyMs: number
+  /** Time waiting for the bus and on the bus; the rest of latencyMs is the gateway's own. */
+  queuedMs: number
+  busMs: number
 }
 
 /** Options beyond the configuration. */
@@ -145,6 +148,8 @@ export class Gateway extends EventEmitter {
         exception,
         reason: outcome.kind === 'reply' ? undefined : outcome.reason,
         latencyMs: performance.now() - started,
+        queuedMs: outcome.timing?.queuedMs ?? 0,
+        busMs: outcome.timing?.busMs ?? 0,
       } satisfies TransactionEvent)
     }
     const d = this.router.decide(unit, fc)
