@@ -49,6 +49,7 @@ export function connectClient(address: string | Address, options: ConnectOptions
     label: `${a.kind}://${a.path}`,
     framing: framerKindOf(a) as 'rtu' | 'ascii' | 'binary',
     silenceMs: Math.max(2, t35Us(a.baud, bitsPerCharacter(a)) / 1000),
+    gapMs: t35Us(a.baud, bitsPerCharacter(a)) / 1000,
     broadcastDelayMs: options.broadcastDelayMs,
     registry: options.registry,
     backoff: options.backoff,

@@ -24,8 +24,10 @@ export interface SerialChannelOptions {
   /** Opens (or reopens) the link. */
   open: () => Promise<ByteLink>
   framing: Exclude<FramerKind, 'tcp'>
-  /** Line silence t3.5 in ms (from the baud rate); frames of unknown length end after it. */
+  /** How long without bytes counts as silence, ms: frames of unknown length end after it (>= t3.5, and no finer than timers are reliable). */
   silenceMs: number
+  /** The inter-frame gap kept before each request, ms: t3.5 exactly. Defaults to silenceMs. */
+  gapMs?: number
   /** Pause after a broadcast before the next request (SL §2.4.1 turnaround delay). Default 100 ms. */
   broadcastDelayMs?: number
   /** RTU over TCP: end unknown-length replies at the first valid CRC. */
@@ -135,7 +137,7 @@ export class SerialChannel implements Channel {
     const adu = this.framer.encodeWith(unit, request)
     for (let attempt = 0; ; attempt++) {
       const link = await this.ensureOpen(Date.now() + options.timeout)
-      const quiet = this.options.silenceMs - (performance.now() - this.lastActivity)
+      const quiet = (this.options.gapMs ?? this.options.silenceMs) - (performance.now() - this.lastActivity)
       if (quiet > 0) await waitFor(quiet)
       this.framer.reset()
       if (this.framer.kind === 'rtu') (this.framer as RtuFramer).expectPduLength(options.expectPduLength)

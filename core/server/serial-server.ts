@@ -39,6 +39,7 @@ export class ModbusSerialServer extends EventEmitter {
   private readonly framer: Framer
   private readonly handler: RequestHandler
   private readonly silenceMs: number
+  private readonly gapMs: number
   private silenceTimer: NodeJS.Timeout | undefined
   private lastRx = 0
   private writing: Promise<void> = Promise.resolve()
@@ -55,7 +56,8 @@ export class ModbusSerialServer extends EventEmitter {
         : address.kind === 'ascii'
           ? createAsciiFramer()
           : createBinaryFramer()
-    this.silenceMs = Math.max(MIN_SILENCE_MS, t35Us(address.baud, bitsPerCharacter(address)) / 1000)
+    this.gapMs = t35Us(address.baud, bitsPerCharacter(address)) / 1000
+    this.silenceMs = Math.max(MIN_SILENCE_MS, this.gapMs)
   }
 
   /** Opens the port (or adopts the given link) and starts serving. */
@@ -110,7 +112,7 @@ export class ModbusSerialServer extends EventEmitter {
     const adu = this.framer.encodeWith(unit, writer)
     const link = this.link
     // SL §2.5.1.1: at least t3.5 of silence between the request's last character and the reply.
-    const wait = this.silenceMs - (performance.now() - this.lastRx)
+    const wait = this.gapMs - (performance.now() - this.lastRx)
     this.writing = this.writing.then(async () => {
       if (wait > 0) await waitFor(wait)
       if (!link.isOpen) return

@@ -7,7 +7,7 @@
 import { TransportError } from '../errors.ts'
 import type { ByteLink } from './link.ts'
 import { characterTimeUs } from './line-timing.ts'
-import { waitUntil } from './wait-until.ts'
+import { onTime, waitUntil } from './wait-until.ts'
 
 /** Options of a virtual line. */
 export interface VirtualLineOptions {
@@ -35,7 +35,7 @@ class End implements ByteLink {
   private txFreeAt = 0
   /** Pieces on their way to the peer, in order, each with the time its last character lands. */
   private readonly inTransit: { at: number; piece: Buffer }[] = []
-  private timer: NodeJS.Timeout | undefined
+  private cancel: (() => void) | undefined
 
   constructor(
     readonly label: string,
@@ -70,16 +70,15 @@ class End implements ByteLink {
     return waitUntil(at)
   }
 
-  /** One timer for the head of the queue; pieces land in order and never before their time. */
+  /** One precise wake-up for the head of the queue; pieces land in order and never before their time. */
   private schedule(): void {
-    if (this.timer || this.inTransit.length === 0) return
-    const left = this.inTransit[0].at - performance.now()
-    this.timer = setTimeout(() => {
-      this.timer = undefined
+    if (this.cancel || this.inTransit.length === 0) return
+    this.cancel = onTime(this.inTransit[0].at, () => {
+      this.cancel = undefined
       const now = performance.now()
       while (this.inTransit.length > 0 && this.inTransit[0].at <= now) this.peer.receive(this.inTransit.shift()!.piece)
       this.schedule()
-    }, Math.max(1, Math.ceil(left)))
+    })
   }
 
   receive(chunk: Buffer): void {
@@ -90,7 +89,8 @@ class End implements ByteLink {
   shut(err?: Error): void {
     if (!this.open) return
     this.open = false
-    if (this.timer) clearTimeout(this.timer)
+    this.cancel?.()
+    this.cancel = undefined
     this.inTransit.length = 0
     for (const l of this.closeListeners) l(err)
   }
