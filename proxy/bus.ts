@@ -201,7 +201,13 @@ export class Bus {
 
   private async run(job: Job): Promise<void> {
     const started = performance.now()
-    const writer: PduWriter = { size: job.pdu.length, write: (buf, o) => o + job.pdu.copy(buf, o) }
+    const pdu = job.pdu
+    const writer: PduWriter = {
+      size: pdu.length,
+      write(buf, o) {
+        return o + pdu.copy(buf, o)
+      },
+    }
     const loopback = job.pdu[0] === LOOPBACK && job.pdu.length >= 3 && job.pdu[1] === 0 && job.pdu[2] === 0
     let outcome: Outcome
     try {

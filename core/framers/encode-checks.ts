@@ -13,5 +13,10 @@ export function checkAduArgs(kind: string, unit: number, pduSize: number, tid = 
 
 /** A PduWriter that copies an already-encoded PDU. */
 export function copyWriter(pdu: Buffer): { size: number; write(buf: Buffer, offset: number): number } {
-  return { size: pdu.length, write: (buf, o) => o + pdu.copy(buf, o) }
+  return {
+    size: pdu.length,
+    write(buf, o) {
+      return o + pdu.copy(buf, o)
+    },
+  }
 }

@@ -57,11 +57,23 @@ export function prepare(msg: Encodable, side: Side, registry: Registry = default
   if (side === 'response' && isException(msg)) return exceptionWriter(spec.code, msg.exception)
   const codec: PduCodec<Message> = side === 'request' ? spec.request : spec.response
   const size = codec.size(msg)
-  return { size, write: (buf, o) => codec.write(msg, buf, o) }
+  return {
+    size,
+    write(buf, o) {
+      return codec.write(msg, buf, o)
+    },
+  }
 }
 
+// Writers use method syntax: tsx compiles arrow properties with esbuild's keepNames, which renames
+// the function object on every call — about 300 ns and 400 B per encode on the hot path.
 function exceptionWriter(fc: number, exception: number): PduWriter {
-  return { size: 2, write: (buf, o) => writeException(fc, exception, buf, o) }
+  return {
+    size: 2,
+    write(buf, o) {
+      return writeException(fc, exception, buf, o)
+    },
+  }
 }
 
 /** Encodes a request PDU. */
