@@ -35,7 +35,7 @@ export async function rawClient(port: number): Promise<RawClient> {
     replies,
     order,
     send: (tid, unit, pdu) => socket.write(framer.encode(unit, pdu, tid)),
-    reply: (tid, deadlineMs = 5000) => waitFor(() => replies.get(tid), `the reply to tid ${tid}`, deadlineMs),
+    reply: async (tid, deadlineMs = 5000) => (await waitFor(() => replies.get(tid), `the reply to tid ${tid}`, deadlineMs))!,
     close: () =>
       new Promise<void>((r) => {
         if (socket.destroyed) return r()
