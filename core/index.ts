@@ -74,3 +74,4 @@ export { buildDevices, loadDeviceFile, defaultDeviceFile } from './simulator/dev
 export type { DeviceFile, UnitSpec, TableSpec, SimulatedDevices } from './simulator/device-file.ts'
 export { createVirtualLine } from './transport/virtual-line.ts'
 export type { VirtualLine, VirtualLineOptions } from './transport/virtual-line.ts'
+export { waitFor as waitForMs, waitUntil } from './transport/wait-until.ts'

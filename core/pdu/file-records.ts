@@ -3,7 +3,7 @@
  * A PDU carries several sub-requests; each names a file (1..0xFFFF), a record (0..0x270F),
  * and a length in registers. The reference type is always 6.
  */
-import { FILE_REFERENCE_TYPE, MAX_FILE_BYTE_COUNT, MAX_FILE_RECORD_NUMBER, MAX_PDU, MIN_FILE_BYTE_COUNT, MIN_FILE_NUMBER } from '../limits.ts'
+import { FILE_REFERENCE_TYPE, MAX_FILE_BYTE_COUNT, MAX_FILE_RECORD_NUMBER, MIN_FILE_BYTE_COUNT, MIN_FILE_NUMBER } from '../limits.ts'
 import { PduError } from '../errors.ts'
 import { byteCountAt } from './bits.ts'
 import {
@@ -36,11 +36,16 @@ function checkBounds(fc: number, what: string, count: number, min: number, max: 
   checkRange(fc, what, 'byteCount', count, min, max, section)
 }
 
+/**
+ * Spec over its own table: §6.14 lets a request ask for a reply of up to 253 bytes, yet caps the
+ * reply's data length at 0xF5; no server could answer more, so a request asking for more is invalid
+ * (exception 03).
+ */
 function tooLong(fc: number, what: string, bytes: number): never {
-  throw new PduError('MB_ERR_LENGTH', `${what}: the reply would be ${bytes} bytes, the PDU limit is ${MAX_PDU} (§6.14)`, {
+  throw new PduError('MB_ERR_LENGTH', `${what}: the reply's data length would be ${bytes} bytes, more than 0xF5 (§6.14)`, {
     functionCode: fc,
     field: 'records',
-    limit: `reply <= ${MAX_PDU}`,
+    limit: `reply data length <= ${MAX_FILE_BYTE_COUNT}`,
     value: bytes,
   })
 }
@@ -54,13 +59,13 @@ const readFileRecordRequest: PduCodec<ReadFileRecordRequest> = {
   size(msg) {
     const what = 'readFileRecord request'
     checkBounds(0x14, what, msg.records.length * SUB_REQUEST, MIN_FILE_BYTE_COUNT, MAX_FILE_BYTE_COUNT, '§6.14')
-    let reply = 2
+    let reply = 0
     for (const r of msg.records) {
       checkFileAndRecord(0x14, what, r.file, r.record, '§6.14')
       checkRange(0x14, what, 'length', r.length, 1, 0xffff, '§6.14')
       reply += 2 + 2 * r.length
     }
-    if (reply > MAX_PDU) tooLong(0x14, what, reply)
+    if (reply > MAX_FILE_BYTE_COUNT) tooLong(0x14, what, reply)
     return 2 + SUB_REQUEST * msg.records.length
   },
   write(msg, buf, o) {
@@ -83,7 +88,7 @@ const readFileRecordRequest: PduCodec<ReadFileRecordRequest> = {
     checkBounds(0x14, what, count, MIN_FILE_BYTE_COUNT, MAX_FILE_BYTE_COUNT, '§6.14')
     if (count % SUB_REQUEST !== 0) checkByteCount(0x14, what, count, count - (count % SUB_REQUEST), '7 bytes per sub-request')
     const records: FileRecordRead[] = []
-    let reply = 2
+    let reply = 0
     for (let p = o + 2; p < end; p += SUB_REQUEST) {
       checkReference(0x14, what, buf[p], '§6.14')
       const record = { file: u16(buf, p + 1), record: u16(buf, p + 3), length: u16(buf, p + 5) }
@@ -92,7 +97,7 @@ const readFileRecordRequest: PduCodec<ReadFileRecordRequest> = {
       reply += 2 + 2 * record.length
       records.push(record)
     }
-    if (reply > MAX_PDU) tooLong(0x14, what, reply)
+    if (reply > MAX_FILE_BYTE_COUNT) tooLong(0x14, what, reply)
     return { function: 'readFileRecord', records }
   },
   frameLength: byteCountAt(1),

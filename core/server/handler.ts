@@ -31,7 +31,13 @@ const RESTART_COMMUNICATIONS = 0x0001
 /** Maps any failure of an executor to an exception code. */
 export function exceptionCodeOf(err: unknown): number {
   if (err instanceof ModbusExceptionError) return err.exceptionCode
-  if (err instanceof PduError) return err.code === 'MB_ERR_UNKNOWN_FUNCTION' ? 0x01 : 0x03
+  if (err instanceof PduError) {
+    if (err.code === 'MB_ERR_UNKNOWN_FUNCTION') return 0x01
+    // §6.1-§6.4, §6.11, §6.12, §6.17 state diagrams: the quantity is checked first (03); a valid
+    // quantity whose range passes the end of the address space is an address error (02).
+    if (err.code === 'MB_ERR_RANGE' && /address$/i.test(err.field ?? '')) return 0x02
+    return 0x03
+  }
   return 0x04
 }
 

@@ -1,0 +1,110 @@
+/**
+ * The case model: every conformance case has an id, a spec section, a severity, a level and a
+ * category, and a run() that sends bytes to the target and judges what comes back.
+ */
+import { decodeResponse, exceptionName, hex, type Message } from '../../core/index.ts'
+import type { DeviceProfile } from '../profile.ts'
+import type { Category, Level, Observation, Severity, Verdict } from '../report.ts'
+import type { Exchange, RawTarget, ReplyFrame } from '../targets/target.ts'
+
+/** What a case gets to work with. */
+export interface CaseContext {
+  target: RawTarget
+  unit: number
+  profile: DeviceProfile
+  level: Level
+  /** How long to wait for a reply, ms. */
+  waitMs: number
+  /** How long to listen when silence is the right answer, ms. */
+  silenceMs: number
+  /** A fresh MBAP transaction id for each request. */
+  nextTid(): number
+}
+
+/** What a case found. */
+export interface CaseOutcome {
+  verdict: Verdict
+  message: string | null
+  request: string | null
+  expected: Observation
+  actual: Observation
+  responseMs: number | null
+  gapsMs?: number[]
+}
+
+/** One conformance case. */
+export interface CaseDefinition {
+  id: string
+  title: string
+  spec: string
+  severity: Severity
+  level: Level
+  category: Category
+  functionCode: number | null
+  run(ctx: CaseContext): Promise<CaseOutcome>
+}
+
+/** Spaced lower-case hex. */
+export function spacedHex(buf: Buffer | null | undefined): string | null {
+  return buf ? buf.toString('hex').replace(/(..)(?!$)/g, '$1 ') : null
+}
+
+/** A reply as an observation: its hex and what it decodes to. */
+export function observe(reply: ReplyFrame | null, closed = false): Observation {
+  if (!reply) return { hex: null, description: closed ? 'no reply; the device closed the connection' : 'no reply (silence)' }
+  return { hex: spacedHex(reply.raw), description: describePdu(reply.pdu) }
+}
+
+/** A short text for a reply PDU. */
+export function describePdu(pdu: Buffer): string {
+  if (pdu[0] & 0x80) return `exception ${hex(pdu[1] ?? 0)} (${exceptionName(pdu[1] ?? 0)}) to function ${hex(pdu[0] & 0x7f)}`
+  try {
+    return summarize(decodeResponse(pdu))
+  } catch (err) {
+    return `malformed ${hex(pdu[0])} reply: ${(err as Error).message}`
+  }
+}
+
+/** A compact description of a decoded message. */
+export function summarize(m: Message): string {
+  const { function: fn, ...rest } = m as unknown as Record<string, unknown>
+  const text = JSON.stringify(rest, (_k, v) => (Array.isArray(v) && v.length > 12 ? `[${v.length} items]` : v))
+  return `${String(fn)} ${text.length > 160 ? text.slice(0, 157) + '…' : text}`
+}
+
+/** Sends a PDU to the context's unit (or `unit`) and waits for the reply. */
+export async function send(ctx: CaseContext, pdu: Buffer, options: { unit?: number; waitMs?: number; expectPduLength?: number } = {}): Promise<{ adu: Buffer; exchange: Exchange }> {
+  const adu = ctx.target.frame(options.unit ?? ctx.unit, pdu, ctx.nextTid())
+  const exchange = await ctx.target.exchange(adu, { waitMs: options.waitMs ?? ctx.waitMs, expectPduLength: options.expectPduLength })
+  return { adu, exchange }
+}
+
+/** An outcome from parts. */
+export function outcome(verdict: Verdict, adu: Buffer | null, expected: string, exchange: Exchange | null, message: string | null, expectedHex: string | null = null): CaseOutcome {
+  return {
+    verdict,
+    message,
+    request: spacedHex(adu),
+    expected: { hex: expectedHex, description: expected },
+    actual: exchange ? observe(exchange.reply, exchange.closed) : { hex: null, description: 'not sent' },
+    responseMs: exchange?.responseMs ?? null,
+    gapsMs: exchange?.gapsMs,
+  }
+}
+
+/** Judges a reply that must be exception `code`. */
+export function expectException(adu: Buffer, ex: Exchange, fc: number, codes: number[], why: string): CaseOutcome {
+  const want = codes.map((c) => `${hex(c)} (${exceptionName(c)})`).join(' or ')
+  const expected = `exception ${want}: ${why}`
+  const r = ex.reply
+  if (!r) return outcome('fail', adu, expected, ex, 'no reply')
+  if (r.pdu[0] !== (fc | 0x80)) return outcome('fail', adu, expected, ex, r.pdu[0] === fc ? 'answered normally instead of with an exception' : `reply function ${hex(r.pdu[0])}`)
+  if (r.pdu.length !== 2) return outcome('fail', adu, expected, ex, `exception PDU of ${r.pdu.length} bytes (§7: 2)`)
+  if (!codes.includes(r.pdu[1])) return outcome('fail', adu, expected, ex, `exception ${hex(r.pdu[1])} instead of ${want}`)
+  return outcome('pass', adu, expected, ex, null)
+}
+
+/** Judges silence as the right answer. */
+export function expectSilence(adu: Buffer, ex: Exchange, why: string): CaseOutcome {
+  return ex.reply ? outcome('fail', adu, `no reply: ${why}`, ex, 'the device answered') : outcome('pass', adu, `no reply: ${why}`, ex, null)
+}

@@ -1,0 +1,234 @@
+/**
+ * Frame-level cases. Serial lines (SL §2.5): a bad checksum and another unit's address draw
+ * silence, a broadcast write is executed silently, garbage before a frame and a frame split with
+ * gaps inside t1.5 are accepted. Modbus TCP (MBAP, Messaging Implementation Guide §3.1.3): the
+ * transaction id (all 16 bits) and the unit id are echoed, a protocol id other than 0 and an
+ * impossible length draw no reply.
+ */
+import { encodeRequest, type FramerKind } from '../../core/index.ts'
+
+import { expectSilence, outcome, send, type CaseContext, type CaseDefinition } from './case.ts'
+
+const READ_ONE = (address = 0) => encodeRequest({ function: 'readHoldingRegisters', address, quantity: 1 })
+
+function firstReadable(ctx: CaseContext): { pdu: Buffer; fc: number } | null {
+  const r = ctx.profile.readable
+  if (ctx.profile.functions.includes(0x03) && r.holdingRegisters?.length) return { pdu: READ_ONE(r.holdingRegisters[0][0]), fc: 0x03 }
+  if (ctx.profile.functions.includes(0x04) && r.inputRegisters?.length) {
+    return { pdu: encodeRequest({ function: 'readInputRegisters', address: r.inputRegisters[0][0], quantity: 1 }), fc: 0x04 }
+  }
+  if (ctx.profile.functions.includes(0x01) && r.coils?.length) return { pdu: encodeRequest({ function: 'readCoils', address: r.coils[0][0], quantity: 1 }), fc: 0x01 }
+  return null
+}
+
+function skip(why: string) {
+  return outcome('skip', null, why, null, why)
+}
+
+/** An ADU whose checksum no longer matches: one bit of the last data character changed after framing. */
+function corrupt(kind: FramerKind, adu: Buffer): Buffer {
+  const bad = Buffer.from(adu)
+  if (kind === 'ascii') bad[bad.length - 5] = bad[bad.length - 5] === 0x31 ? 0x32 : 0x31
+  else if (kind === 'rtu') bad[bad.length - 3] ^= 0x01
+  else bad[bad.length - 4] ^= 0x01
+  return bad
+}
+
+function answered(ctx: CaseContext, adu: Buffer, reply: Awaited<ReturnType<typeof send>>['exchange'], fc: number, what: string) {
+  const r = reply.reply
+  const ok = r !== null && (r.pdu[0] === fc || r.pdu[0] === (fc | 0x80))
+  return outcome(ok ? 'pass' : 'fail', adu, what, reply, ok ? null : r ? `reply function ${r.pdu[0]}` : 'no reply')
+}
+
+const serialCases: CaseDefinition[] = [
+  {
+    id: 'frame.serial.bad-checksum-silent',
+    title: 'a frame with a bad CRC / LRC draws no reply',
+    spec: 'SL §2.5.1.2, §2.5.2.2',
+    severity: 'must',
+    level: 'interop',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const req = firstReadable(ctx)
+      if (!req) return skip('the profile claims nothing readable')
+      const adu = corrupt(ctx.target.framer, ctx.target.frame(ctx.unit, req.pdu))
+      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
+      return expectSilence(adu, ex, 'a receiver drops a frame whose checksum fails')
+    },
+  },
+  {
+    id: 'frame.serial.other-unit-silent',
+    title: "a frame for another unit's address draws no reply",
+    spec: 'SL §2.2',
+    severity: 'must',
+    level: 'interop',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const req = firstReadable(ctx)
+      if (!req) return skip('the profile claims nothing readable')
+      const other = ctx.unit === 247 ? 246 : 247
+      const adu = ctx.target.frame(other, req.pdu)
+      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
+      return expectSilence(adu, ex, `unit ${other} is another device on the bus`)
+    },
+  },
+  {
+    id: 'frame.serial.broadcast-write',
+    title: 'a broadcast write draws no reply and takes effect',
+    spec: 'SL §2.1, §6 (broadcast)',
+    severity: 'must',
+    level: 'interop',
+    category: 'framing',
+    functionCode: 0x06,
+    async run(ctx) {
+      const hr = ctx.profile.writable.holdingRegisters?.[0]
+      if (!ctx.profile.functions.includes(0x06) || !ctx.profile.functions.includes(0x03) || !hr) return skip('needs 06, 03 and a writable holding register')
+      const address = hr[0]
+      const value = 0x5a00 | (Date.now() & 0xff)
+      const adu = ctx.target.frame(0, encodeRequest({ function: 'writeSingleRegister', address, value }))
+      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
+      if (ex.reply) return outcome('fail', adu, 'no reply to unit 0', ex, 'the device answered a broadcast')
+      const back = await send(ctx, READ_ONE(address))
+      const got = back.exchange.reply?.pdu
+      const ok = got !== undefined && got.length === 4 && got.readUInt16BE(2) === value
+      return outcome(ok ? 'pass' : 'fail', adu, `silence, then register ${address} reads ${value}`, back.exchange, ok ? null : 'the broadcast write did not take effect')
+    },
+  },
+  {
+    id: 'frame.serial.garbage-before-frame',
+    title: 'garbage followed by silence and a valid frame: the frame is answered',
+    spec: 'SL §2.5.1.1, §2.5.2.1',
+    severity: 'must',
+    level: 'interop',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const req = firstReadable(ctx)
+      if (!req) return skip('the profile claims nothing readable')
+      const garbage = ctx.target.framer === 'ascii' ? Buffer.from('zz\r\n', 'latin1') : Buffer.from([0x00, 0xff, 0x55])
+      const adu = ctx.target.frame(ctx.unit, req.pdu)
+      const ex = await ctx.target.exchange([garbage, adu], { waitMs: ctx.waitMs, chunkGapMs: 3 * (ctx.target.t35Ms ?? 2) })
+      return answered(ctx, Buffer.concat([garbage, adu]), ex, req.fc, 'the valid frame is answered')
+    },
+  },
+  {
+    id: 'frame.serial.split-within-t15',
+    title: 'a frame arriving in pieces with gaps inside t1.5 is accepted',
+    spec: 'SL §2.5.1.1',
+    severity: 'must',
+    level: 'interop',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const req = firstReadable(ctx)
+      if (!req) return skip('the profile claims nothing readable')
+      const adu = ctx.target.frame(ctx.unit, req.pdu)
+      const third = Math.ceil(adu.length / 3)
+      const pieces = [adu.subarray(0, third), adu.subarray(third, 2 * third), adu.subarray(2 * third)]
+      const ex = await ctx.target.exchange(pieces, { waitMs: ctx.waitMs, chunkGapMs: (ctx.target.t15Ms ?? 0.75) / 2 })
+      return answered(ctx, adu, ex, req.fc, 'the frame is answered')
+    },
+  },
+]
+
+function mbap(tid: number, pid: number, length: number, unit: number, pdu: Buffer): Buffer {
+  const head = Buffer.from([tid >> 8, tid & 0xff, pid >> 8, pid & 0xff, length >> 8, length & 0xff, unit])
+  return Buffer.concat([head, pdu])
+}
+
+const mbapCases: CaseDefinition[] = [
+  {
+    id: 'frame.mbap.transaction-id-echoed',
+    title: 'transaction ids above 255 are echoed in full',
+    spec: 'MB TCP guide §3.1.3',
+    severity: 'must',
+    level: 'interop',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const req = firstReadable(ctx)
+      if (!req) return skip('the profile claims nothing readable')
+      for (const tid of [0x0100, 0x1234, 0xfffe]) {
+        const adu = mbap(tid, 0, req.pdu.length + 1, ctx.unit, req.pdu)
+        const ex = await ctx.target.exchange(adu, { waitMs: ctx.waitMs })
+        const got = ex.reply?.tid
+        if (got !== tid) return outcome('fail', adu, `a reply with transaction id ${tid}`, ex, ex.reply ? `transaction id ${got} in the reply` : 'no reply')
+      }
+      return outcome('pass', null, 'transaction ids 0x0100, 0x1234, 0xFFFE echoed', null, null)
+    },
+  },
+  {
+    id: 'frame.mbap.unit-id-echoed',
+    title: "the reply carries the request's unit id",
+    spec: 'MB TCP guide §3.1.3',
+    severity: 'must',
+    level: 'interop',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const req = firstReadable(ctx)
+      if (!req) return skip('the profile claims nothing readable')
+      const { adu, exchange } = await send(ctx, req.pdu)
+      const ok = exchange.reply?.unit === ctx.unit
+      return outcome(ok ? 'pass' : 'fail', adu, `unit id ${ctx.unit} in the reply`, exchange, ok ? null : exchange.reply ? `unit id ${exchange.reply.unit}` : 'no reply')
+    },
+  },
+  {
+    id: 'frame.mbap.protocol-id-dropped',
+    title: 'a frame with protocol id 1 draws no reply',
+    spec: 'MB TCP guide §3.1.3 (protocol identifier 0 = Modbus)',
+    severity: 'must',
+    level: 'interop',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const req = firstReadable(ctx)
+      if (!req) return skip('the profile claims nothing readable')
+      const adu = mbap(0x0042, 1, req.pdu.length + 1, ctx.unit, req.pdu)
+      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
+      return expectSilence(adu, ex, 'the frame is not Modbus')
+    },
+  },
+  {
+    id: 'frame.mbap.impossible-length',
+    title: 'an MBAP length of 1 draws no reply',
+    spec: 'MB TCP guide §3.1.3 (length = unit id + PDU, at least 2)',
+    severity: 'should',
+    level: 'interop',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const adu = Buffer.from([0x00, 0x43, 0x00, 0x00, 0x00, 0x01, ctx.unit])
+      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
+      return expectSilence(adu, ex, 'no PDU fits a length of 1')
+    },
+  },
+  {
+    id: 'frame.mbap.unknown-unit-refused',
+    title: 'a unit id the device does not serve is refused (0x0A/0x0B) or ignored',
+    spec: 'MB TCP guide §4.4.1 (unit identifier), §7 (0A, 0B)',
+    severity: 'should',
+    level: 'strict',
+    category: 'framing',
+    functionCode: null,
+    async run(ctx) {
+      const req = firstReadable(ctx)
+      if (!req) return skip('the profile claims nothing readable')
+      const other = ctx.unit === 0xf7 ? 0xf6 : 0xf7
+      const { adu, exchange } = await send(ctx, req.pdu, { unit: other })
+      const r = exchange.reply
+      const ok = !r || (r.pdu[0] === (req.fc | 0x80) && (r.pdu[1] === 0x0a || r.pdu[1] === 0x0b))
+      return outcome(ok ? 'pass' : 'fail', adu, `exception 0x0A/0x0B or silence for unit ${other}`, exchange, ok ? null : 'the device answered for a unit it does not serve (tolerated at interop level)')
+    },
+  },
+]
+
+/** Framing cases for a target kind. */
+export function framingCases(kind: 'serial' | 'mbap' | 'rtu-stream'): CaseDefinition[] {
+  if (kind === 'serial') return serialCases
+  if (kind === 'mbap') return mbapCases
+  return serialCases.filter((c) => c.id === 'frame.serial.bad-checksum-silent' || c.id === 'frame.serial.other-unit-silent')
+}
+

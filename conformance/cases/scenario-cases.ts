@@ -1,0 +1,212 @@
+/**
+ * Scenario cases that need state: a write read back, the mask write formula, read/write multiple
+ * ordering, FIFO and file records, device identification across more-follows, listen-only mode.
+ * Each is skipped when the profile does not claim what it needs; writes go only where the profile
+ * says the device is writable, and the original values are written back afterwards.
+ */
+import { decodeResponse, encodeRequest, type ReadDeviceIdentificationResponse } from '../../core/index.ts'
+import { expectSilence, outcome, send, type CaseContext, type CaseDefinition, type CaseOutcome } from './case.ts'
+import { checkReply } from './reply-check.ts'
+
+function skip(why: string): CaseOutcome {
+  return outcome('skip', null, why, null, why)
+}
+
+function claims(ctx: CaseContext, ...fcs: number[]): boolean {
+  return fcs.every((f) => ctx.profile.functions.includes(f))
+}
+
+async function readRegisters(ctx: CaseContext, address: number, quantity: number): Promise<number[] | null> {
+  const { exchange } = await send(ctx, encodeRequest({ function: 'readHoldingRegisters', address, quantity }))
+  const pdu = exchange.reply?.pdu
+  if (!pdu || pdu[0] !== 0x03) return null
+  return (decodeResponse(pdu) as unknown as { values: number[] }).values
+}
+
+const scenarios: CaseDefinition[] = [
+  {
+    id: 'scenario.holding-register-write-read-back',
+    title: 'registers written with 10 read back with 03',
+    spec: '§6.12, §6.3',
+    severity: 'must',
+    level: 'interop',
+    category: 'scenario',
+    functionCode: 0x10,
+    async run(ctx) {
+      const w = ctx.profile.writable.holdingRegisters?.find(([a, b]) => b - a >= 1)
+      if (!claims(ctx, 0x10, 0x03) || !w) return skip('needs 10, 03 and two writable holding registers')
+      const address = w[0]
+      const before = await readRegisters(ctx, address, 2)
+      const values = [0x1234, 0xfedc]
+      const pdu = encodeRequest({ function: 'writeMultipleRegisters', address, values })
+      const { adu, exchange } = await send(ctx, pdu)
+      const wrong = exchange.reply ? checkReply({ function: 'writeMultipleRegisters', address, values } as never, pdu, exchange.reply.pdu) : 'no reply'
+      const back = await readRegisters(ctx, address, 2)
+      if (before) await send(ctx, encodeRequest({ function: 'writeMultipleRegisters', address, values: before }))
+      const ok = !wrong && back !== null && back[0] === values[0] && back[1] === values[1]
+      return outcome(ok ? 'pass' : 'fail', adu, `registers ${address}, ${address + 1} read back 0x1234 0xFEDC`, exchange, ok ? null : wrong ?? `read back ${JSON.stringify(back)}`)
+    },
+  },
+  {
+    id: 'scenario.coil-write-read-back',
+    title: 'coils written with 0F read back with 01',
+    spec: '§6.11, §6.1',
+    severity: 'must',
+    level: 'interop',
+    category: 'scenario',
+    functionCode: 0x0f,
+    async run(ctx) {
+      const w = ctx.profile.writable.coils?.find(([a, b]) => b - a >= 9)
+      if (!claims(ctx, 0x0f, 0x01) || !w) return skip('needs 0F, 01 and ten writable coils')
+      const address = w[0]
+      const values = [true, false, true, true, false, false, true, false, true, true]
+      const pdu = encodeRequest({ function: 'writeMultipleCoils', address, values })
+      const { adu, exchange } = await send(ctx, pdu)
+      const back = await send(ctx, encodeRequest({ function: 'readCoils', address, quantity: 10 }))
+      const got = back.exchange.reply && back.exchange.reply.pdu[0] === 0x01 ? (decodeResponse(back.exchange.reply.pdu) as unknown as { values: boolean[] }).values.slice(0, 10) : null
+      await send(ctx, encodeRequest({ function: 'writeMultipleCoils', address, values: values.map(() => false) }))
+      const ok = exchange.reply?.pdu[0] === 0x0f && got !== null && got.every((v, i) => v === values[i])
+      return outcome(ok ? 'pass' : 'fail', adu, 'the ten coils read back as written', back.exchange, ok ? null : `read back ${JSON.stringify(got)}`)
+    },
+  },
+  {
+    id: 'scenario.mask-write-formula',
+    title: 'mask write gives (current AND and) OR (or AND NOT and)',
+    spec: '§6.16',
+    severity: 'must',
+    level: 'interop',
+    category: 'scenario',
+    functionCode: 0x16,
+    async run(ctx) {
+      const w = ctx.profile.writable.holdingRegisters?.[0]
+      if (!claims(ctx, 0x16, 0x06, 0x03) || !w) return skip('needs 16, 06, 03 and a writable holding register')
+      const address = w[0]
+      await send(ctx, encodeRequest({ function: 'writeSingleRegister', address, value: 0x12 }))
+      const pdu = encodeRequest({ function: 'maskWriteRegister', address, andMask: 0xf2, orMask: 0x25 })
+      const { adu, exchange } = await send(ctx, pdu)
+      const back = await readRegisters(ctx, address, 1)
+      await send(ctx, encodeRequest({ function: 'writeSingleRegister', address, value: 0 }))
+      const ok = exchange.reply?.pdu.equals(pdu) === true && back?.[0] === 0x17
+      return outcome(ok ? 'pass' : 'fail', adu, 'an echo, then 0x17 read back (§6.16 example: 0x12, AND 0xF2, OR 0x25)', exchange, ok ? null : `read back ${back?.[0] === undefined ? 'nothing' : '0x' + back[0].toString(16)}`)
+    },
+  },
+  {
+    id: 'scenario.read-write-multiple-order',
+    title: 'read/write multiple performs the write before the read',
+    spec: '§6.17',
+    severity: 'must',
+    level: 'interop',
+    category: 'scenario',
+    functionCode: 0x17,
+    async run(ctx) {
+      const w = ctx.profile.writable.holdingRegisters?.find(([a, b]) => b - a >= 1)
+      if (!claims(ctx, 0x17) || !w) return skip('needs 17 and two writable holding registers')
+      const address = w[0]
+      const pdu = encodeRequest({ function: 'readWriteMultipleRegisters', readAddress: address, readQuantity: 2, writeAddress: address, values: [0x0bad, 0xcafe] })
+      const { adu, exchange } = await send(ctx, pdu)
+      const r = exchange.reply?.pdu
+      const ok = r !== undefined && r[0] === 0x17 && r.length === 6 && r.readUInt16BE(2) === 0x0bad && r.readUInt16BE(4) === 0xcafe
+      if (claims(ctx, 0x10)) await send(ctx, encodeRequest({ function: 'writeMultipleRegisters', address, values: [0, 0] }))
+      return outcome(ok ? 'pass' : 'fail', adu, 'the read returns the values just written: 0x0BAD 0xCAFE', exchange, ok ? null : 'the read did not see the write')
+    },
+  },
+  {
+    id: 'scenario.fifo-read',
+    title: 'a FIFO reads with a consistent count (at most 31)',
+    spec: '§6.18',
+    severity: 'must',
+    level: 'interop',
+    category: 'scenario',
+    functionCode: 0x18,
+    async run(ctx) {
+      const fifo = ctx.profile.fifos?.[0]
+      if (!claims(ctx, 0x18) || fifo === undefined) return skip('needs 18 and a FIFO in the profile')
+      const pdu = encodeRequest({ function: 'readFifoQueue', address: fifo })
+      const { adu, exchange } = await send(ctx, pdu)
+      const wrong = exchange.reply ? checkReply({ function: 'readFifoQueue', address: fifo } as never, pdu, exchange.reply.pdu) : 'no reply'
+      return outcome(wrong ? 'fail' : 'pass', adu, 'byte count = 2 + 2 × FIFO count, count <= 31', exchange, wrong)
+    },
+  },
+  {
+    id: 'scenario.file-record-write-read-back',
+    title: 'a file record written with 15 reads back with 14',
+    spec: '§6.15, §6.14',
+    severity: 'must',
+    level: 'interop',
+    category: 'scenario',
+    functionCode: 0x15,
+    async run(ctx) {
+      const file = ctx.profile.files?.find((f) => f.records >= 2)
+      if (!claims(ctx, 0x14, 0x15) || !file) return skip('needs 14, 15 and a file of two records')
+      const values = [0x0102, 0x0304]
+      const pdu = encodeRequest({ function: 'writeFileRecord', records: [{ file: file.file, record: 0, values }] })
+      const { adu, exchange } = await send(ctx, pdu)
+      const back = await send(ctx, encodeRequest({ function: 'readFileRecord', records: [{ file: file.file, record: 0, length: 2 }] }))
+      const r = back.exchange.reply?.pdu
+      const ok = exchange.reply?.pdu.equals(pdu) === true && r !== undefined && r[0] === 0x14 && r.length === 8 && r.readUInt16BE(4) === values[0] && r.readUInt16BE(6) === values[1]
+      return outcome(ok ? 'pass' : 'fail', adu, 'an echo of the write, then the same registers read back', back.exchange, ok ? null : 'the record did not read back as written')
+    },
+  },
+  {
+    id: 'scenario.device-identification-stream',
+    title: 'device identification streams objects 0-2 across more-follows, in order',
+    spec: '§6.21',
+    severity: 'must',
+    level: 'interop',
+    category: 'scenario',
+    functionCode: 0x2b,
+    async run(ctx) {
+      if (!claims(ctx, 0x2b)) return skip('needs 2B')
+      const ids: number[] = []
+      let objectId = 0
+      let last: Awaited<ReturnType<typeof send>> | undefined
+      for (let i = 0; i < 16; i++) {
+        last = await send(ctx, encodeRequest({ function: 'readDeviceIdentification', readCode: 1, objectId }))
+        const pdu = last.exchange.reply?.pdu
+        if (!pdu || pdu[0] !== 0x2b) return outcome('fail', last.adu, 'a device identification reply', last.exchange, 'no normal reply')
+        let r: ReadDeviceIdentificationResponse
+        try {
+          r = decodeResponse(pdu) as ReadDeviceIdentificationResponse
+        } catch (err) {
+          return outcome('fail', last.adu, 'a well-formed reply', last.exchange, (err as Error).message)
+        }
+        ids.push(...r.objects.map((o) => o.id))
+        if (!r.moreFollows) break
+        if (r.nextObjectId <= objectId) return outcome('fail', last.adu, 'next object id beyond the current one', last.exchange, `next object id ${r.nextObjectId} after ${objectId}`)
+        objectId = r.nextObjectId
+      }
+      const ok = [0, 1, 2].every((id) => ids.includes(id)) && ids.every((id, i) => i === 0 || id > ids[i - 1])
+      return outcome(ok ? 'pass' : 'fail', last?.adu ?? null, 'objects 0, 1, 2 (VendorName, ProductCode, MajorMinorRevision), ids rising', last?.exchange ?? null, ok ? null : `objects ${JSON.stringify(ids)}`)
+    },
+  },
+  {
+    id: 'scenario.listen-only-and-restart',
+    title: 'listen-only mode silences the device until Restart Communications, which is not answered',
+    spec: 'SL §6.4 (08/04, 08/01)',
+    severity: 'must',
+    level: 'interop',
+    category: 'scenario',
+    functionCode: 0x08,
+    async run(ctx) {
+      const subs = ctx.profile.diagnostics
+      if (!ctx.target.serial || !claims(ctx, 0x08, 0x03) || (subs && !(subs.includes(1) && subs.includes(4))) || !ctx.profile.readable.holdingRegisters?.length) {
+        return skip('needs a serial line, 08 with sub-functions 01 and 04, and a readable holding register')
+      }
+      const address = ctx.profile.readable.holdingRegisters[0][0]
+      const read = encodeRequest({ function: 'readHoldingRegisters', address, quantity: 1 })
+      const force = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: 4, data: [0] }), { waitMs: ctx.silenceMs })
+      if (force.exchange.reply) return expectSilence(force.adu, force.exchange, 'Force Listen Only Mode is not answered')
+      const quiet = await send(ctx, read, { waitMs: ctx.silenceMs })
+      if (quiet.exchange.reply) return expectSilence(quiet.adu, quiet.exchange, 'a device in listen-only mode does not answer')
+      const restart = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: 1, data: [0] }), { waitMs: ctx.silenceMs })
+      const back = await send(ctx, read)
+      const ok = !restart.exchange.reply && back.exchange.reply?.pdu[0] === 0x03
+      return outcome(ok ? 'pass' : 'fail', restart.adu, 'no reply to the restart, then normal replies again', back.exchange, ok ? null : restart.exchange.reply ? 'the restart was answered while in listen-only mode' : 'the device stayed silent after the restart')
+    },
+  },
+]
+
+/** The scenario cases. */
+export function scenarioCases(): CaseDefinition[] {
+  return scenarios
+}
