@@ -8,6 +8,7 @@ import { clientCommands } from './client-commands.ts'
 import { frameCommand } from './frame-commands.ts'
 import { serveCommand } from './serve-command.ts'
 import { proxyCommand } from '../proxy/cli.ts'
+import { conformanceCommand } from '../conformance/cli.ts'
 import { reportCliError } from './output.ts'
 
 try {
@@ -18,6 +19,7 @@ try {
     .command(serveCommand)
     .command(clientCommands)
     .command(proxyCommand)
+    .command(conformanceCommand)
     .demandCommand(1, 'Name a command; --help lists them.')
     .strict()
     .help()
