@@ -43,6 +43,23 @@ export function dispatchNetwork(directory: DeviceDirectory, handler: RequestHand
   return handler.handle(device, pdu, false)
 }
 
+/**
+ * Dispatches a network frame and hands the reply writer (or null) to `send` — at once when the
+ * device answered synchronously, later when its data is asynchronous. The frame's unit and tid are
+ * copied first, since the ADU is a view valid only during the framer's callback.
+ */
+export function answerNetworkFrame(
+  directory: DeviceDirectory,
+  handler: RequestHandler,
+  adu: { unit: number; tid: number; pdu: Buffer },
+  send: (unit: number, tid: number, writer: PduWriter | null) => void,
+): void {
+  const { unit, tid } = adu
+  const result = dispatchNetwork(directory, handler, unit, adu.pdu)
+  if (result instanceof Promise) result.then((w) => send(unit, tid, w))
+  else send(unit, tid, result)
+}
+
 /** Dispatches a request seen on a serial line shared with other devices. */
 export function dispatchSerial(
   directory: DeviceDirectory,

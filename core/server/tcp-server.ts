@@ -11,7 +11,7 @@ import { createRtuFramer } from '../framers/rtu.ts'
 import { createTcpFramer } from '../framers/tcp.ts'
 import type { Adu, Framer, FrameSink } from '../framers/types.ts'
 import type { PduWriter } from '../pdu/codec.ts'
-import { dispatchNetwork, type DeviceDirectory } from './dispatch.ts'
+import { answerNetworkFrame, type DeviceDirectory } from './dispatch.ts'
 import { RequestHandler, type HandlerOptions } from './handler.ts'
 
 /** Options of a TCP server. */
@@ -85,11 +85,7 @@ export class ModbusTcpServer extends EventEmitter {
     const sink: FrameSink = {
       frame: (adu: Adu) => {
         this.stats.requests++
-        const result = dispatchNetwork(this.options.context, this.handler, adu.unit, adu.pdu)
-        if (result instanceof Promise) {
-          const { unit, tid } = adu
-          result.then((w) => send(unit, tid, w))
-        } else send(adu.unit, adu.tid, result)
+        answerNetworkFrame(this.options.context, this.handler, adu, send)
       },
       error: (err: FrameError) => {
         this.stats.framingErrors++

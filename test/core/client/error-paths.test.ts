@@ -19,17 +19,7 @@ import {
 } from '../../../core/index.ts'
 import { ptyPair, type PtyPair } from '../../helpers/pty.ts'
 import { waitFor } from '../../helpers/wait.ts'
-
-async function rejects(p: Promise<unknown>, type: Function, check?: (e: any) => void): Promise<void> {
-  try {
-    await p
-    assert.unreachable('expected a rejection')
-  } catch (err) {
-    if (err instanceof assert.Assertion) throw err
-    assert.instance(err, type, `got ${String(err)}`)
-    check?.(err)
-  }
-}
+import { rejects } from '../../helpers/throws.ts'
 
 /** A TCP peer whose behaviour each test scripts: it gets every request ADU and the socket. */
 async function scriptedPeer(onRequest: (adu: { tid: number; unit: number; pdu: Buffer }, socket: Socket) => void): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {

@@ -2,23 +2,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ArgumentError, ModbusExceptionError } from '../../../core/errors.ts'
 import { FifoStore } from '../../../core/datastore/index.ts'
+import { caught, exceptionOf } from '../../helpers/throws.ts'
 
 const test = suite('fifo store')
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  assert.unreachable('expected a throw')
-}
-
-function exceptionOf(fn: () => unknown): ModbusExceptionError {
-  const err = caught(fn)
-  assert.instance(err, ModbusExceptionError)
-  return err as ModbusExceptionError
-}
 
 test('§6.18: an empty queue reads as no values', () => {
   assert.equal(new FifoStore({ 0x04de: [] }).read(0x04de), [])

@@ -2,23 +2,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ArgumentError, ModbusExceptionError } from '../../../core/errors.ts'
 import { FileStore } from '../../../core/datastore/index.ts'
+import { caught, exceptionOf } from '../../helpers/throws.ts'
 
 const test = suite('file store')
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  assert.unreachable('expected a throw')
-}
-
-function exceptionOf(fn: () => unknown): ModbusExceptionError {
-  const err = caught(fn)
-  assert.instance(err, ModbusExceptionError)
-  return err as ModbusExceptionError
-}
 
 const full = Array.from({ length: 10000 }, (_, i) => i)
 

@@ -3,23 +3,9 @@ import * as assert from 'uvu/assert'
 import { ArgumentError, ModbusExceptionError } from '../../../core/errors.ts'
 import { MemoryUnit, bits, registers, sparseRegisters } from '../../../core/datastore/index.ts'
 import type { WriteEvent } from '../../../core/datastore/index.ts'
+import { caught, exceptionOf } from '../../helpers/throws.ts'
 
 const test = suite('memory unit')
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  assert.unreachable('expected a throw')
-}
-
-function exceptionOf(fn: () => unknown): ModbusExceptionError {
-  const err = caught(fn)
-  assert.instance(err, ModbusExceptionError)
-  return err as ModbusExceptionError
-}
 
 function unit(zeroMode = true): MemoryUnit {
   return new MemoryUnit({

@@ -2,17 +2,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ArgumentError } from '../../../core/errors.ts'
 import { SequentialBlock, bits, registers } from '../../../core/datastore/index.ts'
+import { caught } from '../../helpers/throws.ts'
 
 const test = suite('sequential block')
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  assert.unreachable('expected a throw')
-}
 
 test('has: the first and the last address of the block exist', () => {
   const block = registers(10, 100)

@@ -3,17 +3,9 @@ import * as assert from 'uvu/assert'
 import { ArgumentError } from '../../../core/errors.ts'
 import { ServerContext, UNKNOWN_UNIT_EXCEPTIONS } from '../../../core/datastore/index.ts'
 import type { UnknownUnitPolicy } from '../../../core/datastore/index.ts'
+import { caught } from '../../helpers/throws.ts'
 
 const test = suite('server context')
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  assert.unreachable('expected a throw')
-}
 
 test('a multi-unit context answers its units and nothing else', () => {
   const context = new ServerContext({ units: new Map([[17, 'meter'], [3, 'pump']]) })

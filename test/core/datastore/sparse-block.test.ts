@@ -2,17 +2,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ArgumentError, ModbusExceptionError } from '../../../core/errors.ts'
 import { SparseBlock, sparseBits, sparseRegisters } from '../../../core/datastore/index.ts'
+import { caught } from '../../helpers/throws.ts'
 
 const test = suite('sparse block')
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  assert.unreachable('expected a throw')
-}
 
 test('has: every address of the range must exist', () => {
   const block = sparseRegisters({ 0: 1, 1: 2, 5: 3 })

@@ -2,17 +2,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ArgumentError } from '../../../core/errors.ts'
 import { checkAddressRange, checkBitValues, checkRegisterValues, checkU16, formatRange, isRegisterValue } from '../../../core/datastore/value-checks.ts'
+import { caught } from '../../helpers/throws.ts'
 
 const test = suite('value checks')
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (err) {
-    return err
-  }
-  assert.unreachable('expected a throw')
-}
 
 test('isRegisterValue: integers 0..0xFFFF only', () => {
   assert.ok(isRegisterValue(0))

@@ -11,6 +11,7 @@ import {
   type ModbusServer,
 } from '../../../core/index.ts'
 import { ptyPair, type PtyPair } from '../../helpers/pty.ts'
+import { rejects } from '../../helpers/throws.ts'
 
 interface Setup {
   name: string
@@ -42,17 +43,6 @@ function serial(kind: 'rtu' | 'ascii' | 'binary'): Setup {
       await server.listen()
       return { server, pty, client: connectClient(`${kind}://${pty.b}?baud=19200`, { timeout: 1000, retries: 0, broadcastDelayMs: 20 }) }
     },
-  }
-}
-
-async function rejects(p: Promise<unknown>, type: Function, check?: (e: any) => void): Promise<void> {
-  try {
-    await p
-    assert.unreachable('expected a rejection')
-  } catch (err) {
-    if (err instanceof assert.Assertion) throw err
-    assert.instance(err, type)
-    check?.(err)
   }
 }
 
