@@ -66,12 +66,16 @@ table.cases td.msg { max-width: 360px; overflow-wrap: anywhere; }
 body:has(#only-failing:checked) table.cases tr.v-pass, body:has(#only-failing:checked) table.cases tr.v-skip { display: none; }
 details pre { background: #f6f8fa; padding: 8px; overflow: auto; }
 footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
-@media (max-width: 760px) { .compare { grid-template-columns: 1fr; } .facts { grid-template-columns: max-content 1fr; } }
+@media (max-width: 600px) { .compare { grid-template-columns: 1fr; } .facts { grid-template-columns: max-content 1fr; } }
 @media print {
   body { padding: 0; max-width: none; font-size: 10.5pt; }
   .controls { display: none; }
   h2 { break-after: avoid; }
   tr { break-inside: avoid; }
+  table.cases td, table.cases th { font-size: 8pt; padding: 2px 4px; }
+  table.cases td:first-child { white-space: normal; }
+  table.cases td.msg { max-width: none; }
+  table.matrix td.cell { min-width: 56px; }
   a { color: inherit; text-decoration: none; }
 }
 `

@@ -10,7 +10,7 @@ import { REGISTER_FUNCTIONS } from './registers.ts'
 import { Registry } from './registry.ts'
 import { SERIAL_LINE_FUNCTIONS } from './serial-line.ts'
 
-/** Every built-in function code: 01-08, 0B, 0C, 0F-11, 14-18, 2B. */
+/** Every built-in function code: 01-08, 0B, 0C, 0F-11, 14-18, 2B (§6, and SL §6 for the serial-line ones). */
 export const defaultRegistry = new Registry([
   ...BIT_FUNCTIONS,
   ...REGISTER_FUNCTIONS,
