@@ -18,6 +18,8 @@ export interface LoadOptions {
 /** Load results over the measured window. */
 export interface LoadResult {
   completed: number
+  /** Completions per second between the first and the last completion in the window (no edge quantization). */
+  rate: number
   errors: number
   elapsedS: number
   p50Us: number
@@ -32,6 +34,8 @@ export async function runClients(o: LoadOptions, hooks: { onMeasureStart?: () =>
   let stopping = false
   let completed = 0
   let errors = 0
+  let firstDoneAt = 0
+  let lastDoneAt = 0
   const latencies: number[] = []
   const starters: (() => void)[] = []
   const closers: (() => void)[] = []
@@ -62,6 +66,8 @@ export async function runClients(o: LoadOptions, hooks: { onMeasureStart?: () =>
         if (measuring) {
           if (ok) {
             completed++
+            lastDoneAt = performance.now()
+            if (completed === 1) firstDoneAt = lastDoneAt
             if (at !== undefined) latencies.push((performance.now() - at) * 1000)
           } else errors++
         }
@@ -89,7 +95,8 @@ export async function runClients(o: LoadOptions, hooks: { onMeasureStart?: () =>
   for (const close of closers) close()
   latencies.sort((a, b) => a - b)
   const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN)
-  return { completed, errors, elapsedS, p50Us: at(0.5), p99Us: at(0.99), startMark }
+  const rate = completed > 1 ? ((completed - 1) * 1000) / (lastDoneAt - firstDoneAt) : completed / elapsedS
+  return { completed, rate, errors, elapsedS, p50Us: at(0.5), p99Us: at(0.99), startMark }
 }
 
 function sleep(ms: number): Promise<void> {
