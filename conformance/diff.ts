@@ -167,6 +167,6 @@ function describeRun(r: RunInfo): string {
   const c = r.counts
   return (
     `${oneLine(r.startedAt)}  modbridge ${oneLine(r.toolVersion)}  ${oneLine(r.target)}  level ${r.level}  ` +
-    `${r.verdict.toUpperCase()}: ${c.passed}/${c.total} passed, ${c.failed} failed, ${c.errors} errors, ${c.skipped} skipped`
+    `${r.verdict.toUpperCase()}: ${c.passed}/${c.total} passed, ${c.failed} failed, ${count(c.errors, 'error', 'errors')}, ${c.skipped} skipped`
   )
 }

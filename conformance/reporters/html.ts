@@ -50,7 +50,7 @@ function summarySection(report: ConformanceReport): string {
     ['Started', html(report.startedAt)],
     ['Duration', html(formatDuration(report.durationMs))],
     ['Finished', html(report.finishedAt)],
-    ['Cases', `${summary.total} (${summary.passed} passed, ${summary.failed} failed, ${summary.errors} errors, ${summary.skipped} skipped)`],
+    ['Cases', `${summary.total} (${summary.passed} passed, ${summary.failed} failed, ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.skipped} skipped)`],
   ]
   if (timing.wireMs !== null) {
     facts.push(['Wire time', `${html(formatDuration(timing.wireMs))} (${percent(timing.wireMs, report.durationMs)} of the run)`])
