@@ -50,7 +50,8 @@ export function spacedHex(buf: Buffer | null | undefined): string | null {
 }
 
 /** A reply as an observation: its hex and what it decodes to. */
-export function observe(reply: ReplyFrame | null, closed = false): Observation {
+export function observe(reply: ReplyFrame | null, closed = false, framingErrors: string[] = []): Observation {
+  if (!reply && framingErrors.length) return { hex: null, description: `no valid reply: ${framingErrors[0]}` }
   if (!reply) return { hex: null, description: closed ? 'no reply; the device closed the connection' : 'no reply (silence)' }
   return { hex: spacedHex(reply.raw), description: describePdu(reply.pdu) }
 }
@@ -86,7 +87,7 @@ export function outcome(verdict: Verdict, adu: Buffer | null, expected: string, 
     message,
     request: spacedHex(adu),
     expected: { hex: expectedHex, description: expected },
-    actual: exchange ? observe(exchange.reply, exchange.closed) : { hex: null, description: 'not sent' },
+    actual: exchange ? observe(exchange.reply, exchange.closed, exchange.framingErrors) : { hex: null, description: 'not sent' },
     responseMs: exchange?.responseMs ?? null,
     gapsMs: exchange?.gapsMs,
   }
@@ -97,7 +98,7 @@ export function expectException(adu: Buffer, ex: Exchange, fc: number, codes: nu
   const want = codes.map((c) => `${hex(c)} (${exceptionName(c)})`).join(' or ')
   const expected = `exception ${want}: ${why}`
   const r = ex.reply
-  if (!r) return outcome('fail', adu, expected, ex, 'no reply')
+  if (!r) return outcome('fail', adu, expected, ex, ex.framingErrors.length ? `no valid reply (${ex.framingErrors[0]})` : 'no reply')
   if (r.pdu[0] !== (fc | 0x80)) return outcome('fail', adu, expected, ex, r.pdu[0] === fc ? 'answered normally instead of with an exception' : `reply function ${hex(r.pdu[0])}`)
   if (r.pdu.length !== 2) return outcome('fail', adu, expected, ex, `exception PDU of ${r.pdu.length} bytes (§7: 2)`)
   if (!codes.includes(r.pdu[1])) return outcome('fail', adu, expected, ex, `exception ${hex(r.pdu[1])} instead of ${want}`)

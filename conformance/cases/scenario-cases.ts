@@ -20,7 +20,11 @@ async function readRegisters(ctx: CaseContext, address: number, quantity: number
   const { exchange } = await send(ctx, encodeRequest({ function: 'readHoldingRegisters', address, quantity }))
   const pdu = exchange.reply?.pdu
   if (!pdu || pdu[0] !== 0x03) return null
-  return (decodeResponse(pdu) as unknown as { values: number[] }).values
+  try {
+    return (decodeResponse(pdu) as unknown as { values: number[] }).values
+  } catch {
+    return null
+  }
 }
 
 const scenarios: CaseDefinition[] = [
@@ -63,7 +67,12 @@ const scenarios: CaseDefinition[] = [
       const pdu = encodeRequest({ function: 'writeMultipleCoils', address, values })
       const { adu, exchange } = await send(ctx, pdu)
       const back = await send(ctx, encodeRequest({ function: 'readCoils', address, quantity: 10 }))
-      const got = back.exchange.reply && back.exchange.reply.pdu[0] === 0x01 ? (decodeResponse(back.exchange.reply.pdu) as unknown as { values: boolean[] }).values.slice(0, 10) : null
+      let got: boolean[] | null = null
+      try {
+        if (back.exchange.reply?.pdu[0] === 0x01) got = (decodeResponse(back.exchange.reply.pdu) as unknown as { values: boolean[] }).values.slice(0, 10)
+      } catch {
+        got = null
+      }
       await send(ctx, encodeRequest({ function: 'writeMultipleCoils', address, values: values.map(() => false) }))
       const ok = exchange.reply?.pdu[0] === 0x0f && got !== null && got.every((v, i) => v === values[i])
       return outcome(ok ? 'pass' : 'fail', adu, 'the ten coils read back as written', back.exchange, ok ? null : `read back ${JSON.stringify(got)}`)

@@ -16,11 +16,13 @@ import { checkReply } from './reply-check.ts'
 
 
 /** Vectors the runner must not replay: they would change the device's mode or cannot be framed. */
-const NOT_REPLAYED = new Set(['forceListenOnlyMode'])
 const FORCE_LISTEN_ONLY = 0x0004
+const CHANGE_ASCII_DELIMITER = 0x0003
+/** 08/03 data restoring the default delimiter, LF (SL §2.5.2.1). */
+const LF_DELIMITER = 0x0a00
 
-function isListenOnly(m: Message): boolean {
-  return m.function === 'diagnostics' && (m as unknown as { subFunction: number }).subFunction === FORCE_LISTEN_ONLY
+function subFunction(m: Message): number | undefined {
+  return m.function === 'diagnostics' ? (m as unknown as { subFunction: number }).subFunction : undefined
 }
 
 /** Conformance cases for the request vectors. */
@@ -33,7 +35,9 @@ export function vectorCases(vectors: PduVector[]): CaseDefinition[] {
     if (pdu.length === 0 || pdu.length > 253) continue
     if (v.fields) {
       const request = v.fields as unknown as Message
-      if (isListenOnly(request) || NOT_REPLAYED.has(String(request.function))) continue
+      // Listen-only is exercised by its own scenario (it silences the device until a restart).
+      if (subFunction(request) === FORCE_LISTEN_ONLY) continue
+      const delimiter = subFunction(request) === CHANGE_ASCII_DELIMITER
       out.push({
         id: `vector.${v.id}`,
         title: `${v.function}: ${v.id} is answered as the profile says`,
@@ -43,18 +47,26 @@ export function vectorCases(vectors: PduVector[]): CaseDefinition[] {
         category: 'positive',
         functionCode: fc,
         async run(ctx) {
+          // A new ASCII delimiter would end every later frame differently: not replayed on ASCII
+          // lines, and restored to LF afterwards elsewhere.
+          if (delimiter && ctx.target.framer === 'ascii') return outcome('skip', null, 'not replayed on an ASCII line', null, 'changing the delimiter would cut the runner off')
           const want = expectationFor(ctx.profile, fc, request)
           const loopback = request.function === 'diagnostics' && (request as unknown as { subFunction: number }).subFunction === 0
           const { adu, exchange } = await send(ctx, pdu, { expectPduLength: loopback ? pdu.length : undefined })
           if (want.kind === 'exception') return expectException(adu, exchange, fc, want.codes, want.why)
+          if (delimiter) await send(ctx, Buffer.from([0x08, 0x00, CHANGE_ASCII_DELIMITER, LF_DELIMITER >> 8, LF_DELIMITER & 0xff]))
           const expected = `a normal ${v.function} reply`
-          if (!exchange.reply) return outcome('fail', adu, expected, exchange, 'no reply')
+          if (!exchange.reply) return outcome('fail', adu, expected, exchange, exchange.framingErrors.length ? `no valid reply (${exchange.framingErrors[0]})` : 'no reply')
           const wrong = checkReply(request, pdu, exchange.reply.pdu)
           return outcome(wrong ? 'fail' : 'pass', adu, expected, exchange, wrong)
         },
       })
     } else if (v.error) {
       const lengthError = v.error === 'MB_ERR_LENGTH' || v.error === 'MB_ERR_TRUNCATED'
+      // On a serial line the device finds a frame's end from its length or byte count; a request
+      // whose length or byte count is wrong (or whose function code 0 tells no length) cannot be framed
+      // as sent, so silence is an acceptable answer there.
+      const unframeable = lengthError || v.error === 'MB_ERR_BYTE_COUNT' || fc === 0
       const unknownFunction = v.error === 'MB_ERR_UNKNOWN_FUNCTION'
       const addressSpan = v.error === 'MB_ERR_RANGE' && /address$/i.test(v.field ?? '')
       out.push({
@@ -66,12 +78,16 @@ export function vectorCases(vectors: PduVector[]): CaseDefinition[] {
         category: 'negative',
         functionCode: fc,
         async run(ctx) {
-          const { adu, exchange } = await send(ctx, pdu, { waitMs: lengthError && ctx.target.serial ? ctx.silenceMs : ctx.waitMs })
+          const serialUnframeable = unframeable && ctx.target.serial
+          const { adu, exchange } = await send(ctx, pdu, { waitMs: serialUnframeable ? ctx.silenceMs : ctx.waitMs })
+          if (serialUnframeable && !exchange.reply) {
+            return outcome('pass', adu, 'exception 03, or silence: on a serial line the device cannot frame this request as sent', exchange, null)
+          }
+          if (serialUnframeable && exchange.reply && exchange.reply.pdu[0] === fc) {
+            return outcome('skip', adu, 'exception 03, or silence', exchange, 'the bytes the device framed by length formed a valid request, which it answered')
+          }
           if (unknownFunction || !ctx.profile.functions.includes(fc)) {
             return expectException(adu, exchange, fc, [0x01], unknownFunction ? 'the function code is not assigned' : 'the function is not claimed')
-          }
-          if (lengthError && ctx.target.serial && !exchange.reply) {
-            return outcome('pass', adu, 'exception 03, or silence: on a serial line the device cannot frame a request of the wrong length', exchange, null)
           }
           return expectException(adu, exchange, fc, addressSpan ? [0x02] : [0x03], addressSpan ? 'address + quantity passes 0x10000 (§4.4)' : `${v.error} in field ${v.field ?? '?'}`)
         },

@@ -76,7 +76,7 @@ class NetworkTarget implements RawTarget {
     }
     const frame = await reply
     const closed = this.closedByPeer
-    return { reply: frame, responseMs: frame ? Math.max(0, lastByteAt() - sentAt) : null, gapsMs: [], closed }
+    return { reply: frame, responseMs: frame ? Math.max(0, lastByteAt() - sentAt) : null, gapsMs: [], closed, framingErrors: this.observer.errors.slice() }
   }
 
   async close(): Promise<void> {

@@ -20,7 +20,6 @@ class SerialTarget implements RawTarget {
   readonly t15Ms: number
   private readonly observer: ReplyObserver
   private readonly encoder
-  private silenceTimer: NodeJS.Timeout | undefined
   private lastActivity = 0
 
   constructor(
@@ -33,14 +32,11 @@ class SerialTarget implements RawTarget {
     this.characterMs = characterTimeUs(address.baud, bits) / 1000
     this.t35Ms = t35Us(address.baud, bits) / 1000
     this.t15Ms = t15Us(address.baud, bits) / 1000
-    this.observer = new ReplyObserver(this.framer, false)
+    this.observer = new ReplyObserver(this.framer, false, Math.max(2, this.t35Ms))
     this.encoder = createFramer(this.framer)
-    const silenceMs = Math.max(2, this.t35Ms)
     link.onData((chunk) => {
       this.lastActivity = performance.now()
       this.observer.push(chunk)
-      if (this.silenceTimer) this.silenceTimer.refresh()
-      else this.silenceTimer = setTimeout(() => this.observer.silence(), silenceMs)
     })
   }
 
@@ -60,11 +56,17 @@ class SerialTarget implements RawTarget {
     const sentAt = performance.now()
     this.lastActivity = sentAt
     const frame = await reply
-    return { reply: frame, responseMs: frame ? Math.max(0, lastByteAt() - sentAt) : null, gapsMs: frame ? this.observer.gaps.slice() : [], closed: !this.link.isOpen }
+    return {
+      reply: frame,
+      responseMs: frame ? Math.max(0, lastByteAt() - sentAt) : null,
+      gapsMs: frame ? this.observer.gaps.slice() : [],
+      closed: !this.link.isOpen,
+      framingErrors: this.observer.errors.slice(),
+    }
   }
 
   async close(): Promise<void> {
-    if (this.silenceTimer) clearTimeout(this.silenceTimer)
+    this.observer.stop()
     await this.link.close()
   }
 }

@@ -22,6 +22,8 @@ export interface Exchange {
   gapsMs: number[]
   /** True when the device closed the connection (TCP). */
   closed: boolean
+  /** Framing errors while waiting: bytes came back that did not form a valid frame. */
+  framingErrors: string[]
 }
 
 /** Options of one exchange. */

@@ -18,6 +18,7 @@ import type { ByteLink } from '../transport/link.ts'
 import { answers, newChannelStats, type Channel, type TransactionOptions } from './channel.ts'
 import { Backoff, type BackoffOptions } from './reconnect.ts'
 import { waitFor } from '../transport/wait-until.ts'
+import { SilenceWatch } from '../transport/silence-watch.ts'
 
 /** Options of a serial-line channel. */
 export interface SerialChannelOptions {
@@ -55,7 +56,7 @@ export class SerialChannel implements Channel {
   private waiting: Waiting | undefined
   private failCurrent: ((err: Error) => void) | undefined
   private lastActivity = 0
-  private silenceTimer: NodeJS.Timeout | undefined
+  private readonly watch: SilenceWatch | undefined
   private closed = false
 
   constructor(private readonly options: SerialChannelOptions) {
@@ -66,6 +67,7 @@ export class SerialChannel implements Channel {
         : options.framing === 'ascii'
           ? createAsciiFramer()
           : createBinaryFramer()
+    this.watch = this.framer.kind === 'rtu' ? new SilenceWatch(this.framer as RtuFramer, this.sink, options.silenceMs) : undefined
   }
 
   private readonly sink: FrameSink = {
@@ -121,10 +123,8 @@ export class SerialChannel implements Channel {
   private receive(chunk: Buffer): void {
     this.lastActivity = performance.now()
     this.framer.push(chunk, this.sink)
-    // Only RTU frames can end at silence; ASCII and Binary frames carry their own delimiters.
-    if (this.framer.kind !== 'rtu') return
-    if (this.silenceTimer) this.silenceTimer.refresh()
-    else this.silenceTimer = setTimeout(() => (this.framer as RtuFramer).silence(this.sink), this.options.silenceMs)
+    // Only RTU frames end at silence; ASCII and Binary frames carry their own delimiters.
+    this.watch?.activity()
   }
 
   transact(unit: number, request: PduWriter, fc: number, options: TransactionOptions): Promise<Buffer | null> {
@@ -188,7 +188,7 @@ export class SerialChannel implements Channel {
 
   async close(): Promise<void> {
     this.closed = true
-    if (this.silenceTimer) clearTimeout(this.silenceTimer)
+    this.watch?.stop()
     this.failCurrent?.(new TransportError(`${this.options.label}: client closed`))
     await this.link?.close()
     this.link = undefined

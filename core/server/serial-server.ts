@@ -15,6 +15,7 @@ import type { ByteLink } from '../transport/link.ts'
 import { bitsPerCharacter, t35Us } from '../transport/line-timing.ts'
 import { openSerialLink } from '../transport/serial.ts'
 import { waitFor } from '../transport/wait-until.ts'
+import { SilenceWatch } from '../transport/silence-watch.ts'
 import { ArgumentError } from '../errors.ts'
 import { devicesOf, dispatchSerial, type DeviceDirectory } from './dispatch.ts'
 import { RequestHandler, type HandlerOptions } from './handler.ts'
@@ -40,7 +41,7 @@ export class ModbusSerialServer extends EventEmitter {
   private readonly handler: RequestHandler
   private readonly silenceMs: number
   private readonly gapMs: number
-  private silenceTimer: NodeJS.Timeout | undefined
+  private readonly watch: SilenceWatch | undefined
   private lastRx = 0
   private writing: Promise<void> = Promise.resolve()
 
@@ -58,6 +59,7 @@ export class ModbusSerialServer extends EventEmitter {
           : createBinaryFramer()
     this.gapMs = t35Us(address.baud, bitsPerCharacter(address)) / 1000
     this.silenceMs = Math.max(MIN_SILENCE_MS, this.gapMs)
+    this.watch = this.framer.kind === 'rtu' ? new SilenceWatch(this.framer as RtuFramer, this.sink, this.silenceMs) : undefined
   }
 
   /** Opens the port (or adopts the given link) and starts serving. */
@@ -70,7 +72,7 @@ export class ModbusSerialServer extends EventEmitter {
 
   /** Stops serving and releases the port. */
   async close(): Promise<void> {
-    if (this.silenceTimer) clearTimeout(this.silenceTimer)
+    this.watch?.stop()
     await this.writing
     await this.link?.close()
   }
@@ -87,10 +89,8 @@ export class ModbusSerialServer extends EventEmitter {
   private receive(chunk: Buffer): void {
     this.lastRx = performance.now()
     this.framer.push(chunk, this.sink)
-    // Only RTU frames can end at silence; ASCII and Binary frames carry their own delimiters.
-    if (this.framer.kind !== 'rtu') return
-    if (this.silenceTimer) this.silenceTimer.refresh()
-    else this.silenceTimer = setTimeout(() => (this.framer as RtuFramer).silence(this.sink), this.silenceMs)
+    // Only RTU frames end at silence; ASCII and Binary frames carry their own delimiters.
+    this.watch?.activity()
   }
 
   private onFrame(adu: Adu): void {
