@@ -4,7 +4,7 @@
  */
 import { decodeResponse, exceptionName, hex, type Message } from '../../core/index.ts'
 import type { DeviceProfile } from '../profile.ts'
-import type { Category, Level, Observation, Severity, Verdict } from '../report.ts'
+import type { CaseReport, Level, Observation, Verdict } from '../report.ts'
 import type { Exchange, RawTarget, ReplyFrame } from '../targets/target.ts'
 
 /** What a case gets to work with. */
@@ -21,26 +21,11 @@ export interface CaseContext {
   nextTid(): number
 }
 
-/** What a case found. */
-export interface CaseOutcome {
-  verdict: Verdict
-  message: string | null
-  request: string | null
-  expected: Observation
-  actual: Observation
-  responseMs: number | null
-  gapsMs?: number[]
-}
+/** What a case found: the judged part of a CaseReport, plus the gaps seen inside the reply. */
+export type CaseOutcome = Pick<CaseReport, 'verdict' | 'message' | 'request' | 'expected' | 'actual' | 'responseMs'> & { gapsMs?: number[] }
 
-/** One conformance case. */
-export interface CaseDefinition {
-  id: string
-  title: string
-  spec: string
-  severity: Severity
-  level: Level
-  category: Category
-  functionCode: number | null
+/** One conformance case: the descriptive part of a CaseReport, and how to run it. */
+export type CaseDefinition = Pick<CaseReport, 'id' | 'title' | 'spec' | 'severity' | 'level' | 'category' | 'functionCode'> & {
   run(ctx: CaseContext): Promise<CaseOutcome>
 }
 

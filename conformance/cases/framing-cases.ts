@@ -7,7 +7,7 @@
  */
 import { encodeRequest, type FramerKind } from '../../core/index.ts'
 
-import { expectSilence, outcome, send, type CaseContext, type CaseDefinition } from './case.ts'
+import { expectSilence, outcome, send, type CaseContext, type CaseDefinition, type CaseOutcome } from './case.ts'
 
 const READ_ONE = (address = 0) => encodeRequest({ function: 'readHoldingRegisters', address, quantity: 1 })
 
@@ -23,6 +23,16 @@ function firstReadable(ctx: CaseContext): { pdu: Buffer; fc: number } | null {
 
 function skip(why: string) {
   return outcome('skip', null, why, null, why)
+}
+
+type Readable = { pdu: Buffer; fc: number }
+
+/** Runs `check` with a request for something the profile says is readable, or skips the case. */
+function withReadable(check: (ctx: CaseContext, req: Readable) => Promise<CaseOutcome>): (ctx: CaseContext) => Promise<CaseOutcome> {
+  return async (ctx) => {
+    const req = firstReadable(ctx)
+    return req ? check(ctx, req) : skip('the profile claims nothing readable')
+  }
 }
 
 /** An ADU whose checksum no longer matches: one bit of the last data character changed after framing. */
@@ -49,13 +59,11 @@ const serialCases: CaseDefinition[] = [
     level: 'interop',
     category: 'framing',
     functionCode: null,
-    async run(ctx) {
-      const req = firstReadable(ctx)
-      if (!req) return skip('the profile claims nothing readable')
+    run: withReadable(async (ctx, req) => {
       const adu = corrupt(ctx.target.framer, ctx.target.frame(ctx.unit, req.pdu))
       const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
       return expectSilence(adu, ex, 'a receiver drops a frame whose checksum fails')
-    },
+    }),
   },
   {
     id: 'frame.serial.other-unit-silent',
@@ -65,14 +73,12 @@ const serialCases: CaseDefinition[] = [
     level: 'interop',
     category: 'framing',
     functionCode: null,
-    async run(ctx) {
-      const req = firstReadable(ctx)
-      if (!req) return skip('the profile claims nothing readable')
+    run: withReadable(async (ctx, req) => {
       const other = ctx.unit === 247 ? 246 : 247
       const adu = ctx.target.frame(other, req.pdu)
       const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
       return expectSilence(adu, ex, `unit ${other} is another device on the bus`)
-    },
+    }),
   },
   {
     id: 'frame.serial.broadcast-write',
@@ -104,14 +110,12 @@ const serialCases: CaseDefinition[] = [
     level: 'interop',
     category: 'framing',
     functionCode: null,
-    async run(ctx) {
-      const req = firstReadable(ctx)
-      if (!req) return skip('the profile claims nothing readable')
+    run: withReadable(async (ctx, req) => {
       const garbage = ctx.target.framer === 'ascii' ? Buffer.from('zz\r\n', 'latin1') : Buffer.from([0x00, 0xff, 0x55])
       const adu = ctx.target.frame(ctx.unit, req.pdu)
       const ex = await ctx.target.exchange([garbage, adu], { waitMs: ctx.waitMs, chunkGapMs: 3 * (ctx.target.t35Ms ?? 2) })
       return answered(ctx, Buffer.concat([garbage, adu]), ex, req.fc, 'the valid frame is answered')
-    },
+    }),
   },
   {
     id: 'frame.serial.split-within-t15',
@@ -121,15 +125,13 @@ const serialCases: CaseDefinition[] = [
     level: 'interop',
     category: 'framing',
     functionCode: null,
-    async run(ctx) {
-      const req = firstReadable(ctx)
-      if (!req) return skip('the profile claims nothing readable')
+    run: withReadable(async (ctx, req) => {
       const adu = ctx.target.frame(ctx.unit, req.pdu)
       const third = Math.ceil(adu.length / 3)
       const pieces = [adu.subarray(0, third), adu.subarray(third, 2 * third), adu.subarray(2 * third)]
       const ex = await ctx.target.exchange(pieces, { waitMs: ctx.waitMs, chunkGapMs: (ctx.target.t15Ms ?? 0.75) / 2 })
       return answered(ctx, adu, ex, req.fc, 'the frame is answered')
-    },
+    }),
   },
 ]
 
@@ -147,9 +149,7 @@ const mbapCases: CaseDefinition[] = [
     level: 'interop',
     category: 'framing',
     functionCode: null,
-    async run(ctx) {
-      const req = firstReadable(ctx)
-      if (!req) return skip('the profile claims nothing readable')
+    run: withReadable(async (ctx, req) => {
       for (const tid of [0x0100, 0x1234, 0xfffe]) {
         const adu = mbap(tid, 0, req.pdu.length + 1, ctx.unit, req.pdu)
         const ex = await ctx.target.exchange(adu, { waitMs: ctx.waitMs })
@@ -157,7 +157,7 @@ const mbapCases: CaseDefinition[] = [
         if (got !== tid) return outcome('fail', adu, `a reply with transaction id ${tid}`, ex, ex.reply ? `transaction id ${got} in the reply` : 'no reply')
       }
       return outcome('pass', null, 'transaction ids 0x0100, 0x1234, 0xFFFE echoed', null, null)
-    },
+    }),
   },
   {
     id: 'frame.mbap.unit-id-echoed',
@@ -167,13 +167,11 @@ const mbapCases: CaseDefinition[] = [
     level: 'interop',
     category: 'framing',
     functionCode: null,
-    async run(ctx) {
-      const req = firstReadable(ctx)
-      if (!req) return skip('the profile claims nothing readable')
+    run: withReadable(async (ctx, req) => {
       const { adu, exchange } = await send(ctx, req.pdu)
       const ok = exchange.reply?.unit === ctx.unit
       return outcome(ok ? 'pass' : 'fail', adu, `unit id ${ctx.unit} in the reply`, exchange, ok ? null : exchange.reply ? `unit id ${exchange.reply.unit}` : 'no reply')
-    },
+    }),
   },
   {
     id: 'frame.mbap.protocol-id-dropped',
@@ -183,13 +181,11 @@ const mbapCases: CaseDefinition[] = [
     level: 'interop',
     category: 'framing',
     functionCode: null,
-    async run(ctx) {
-      const req = firstReadable(ctx)
-      if (!req) return skip('the profile claims nothing readable')
+    run: withReadable(async (ctx, req) => {
       const adu = mbap(0x0042, 1, req.pdu.length + 1, ctx.unit, req.pdu)
       const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
       return expectSilence(adu, ex, 'the frame is not Modbus')
-    },
+    }),
   },
   {
     id: 'frame.mbap.impossible-length',
@@ -213,15 +209,13 @@ const mbapCases: CaseDefinition[] = [
     level: 'strict',
     category: 'framing',
     functionCode: null,
-    async run(ctx) {
-      const req = firstReadable(ctx)
-      if (!req) return skip('the profile claims nothing readable')
+    run: withReadable(async (ctx, req) => {
       const other = ctx.unit === 0xf7 ? 0xf6 : 0xf7
       const { adu, exchange } = await send(ctx, req.pdu, { unit: other })
       const r = exchange.reply
       const ok = !r || (r.pdu[0] === (req.fc | 0x80) && (r.pdu[1] === 0x0a || r.pdu[1] === 0x0b))
       return outcome(ok ? 'pass' : 'fail', adu, `exception 0x0A/0x0B or silence for unit ${other}`, exchange, ok ? null : 'the device answered for a unit it does not serve (tolerated at interop level)')
-    },
+    }),
   },
 ]
 
