@@ -8,7 +8,7 @@ import type { ReplyFrame } from './target.ts'
 /** Collects the reply to the exchange under way. */
 export class ReplyObserver {
   readonly framer: Framer
-  private waiting: ((f: ReplyFrame) => void) | undefined
+  private waiting: ((f: ReplyFrame | null) => void) | undefined
   private lastChunkAt = 0
   private firstChunkAt = 0
   readonly gaps: number[] = []
@@ -72,6 +72,6 @@ export class ReplyObserver {
   abandon(): void {
     const w = this.waiting
     this.waiting = undefined
-    if (w) w(null as unknown as ReplyFrame)
+    w?.(null)
   }
 }

@@ -34,7 +34,8 @@ const MIN_SILENCE_MS = 2
 
 /** A serial-line server. Events: 'frameError' (FrameError), 'close' (Error | undefined). */
 export class ModbusSerialServer extends EventEmitter {
-  readonly stats = { frames: 0, requests: 0, responses: 0, framingErrors: 0 }
+  /** frames: every good frame seen on the line; replies: replies queued; responses: replies sent. */
+  readonly stats = { frames: 0, replies: 0, responses: 0, framingErrors: 0 }
   readonly address: SerialAddress
   private link: ByteLink | undefined
   private readonly framer: Framer
@@ -108,7 +109,7 @@ export class ModbusSerialServer extends EventEmitter {
       if (device) (this.framer as AsciiFramer).setDelimiter(device.diagnostics.asciiDelimiter)
     }
     if (!writer || !this.link) return
-    this.stats.requests++
+    this.stats.replies++
     const adu = this.framer.encodeWith(unit, writer)
     const link = this.link
     // SL §2.5.1.1: at least t3.5 of silence between the request's last character and the reply.

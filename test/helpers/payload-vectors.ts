@@ -37,6 +37,23 @@ export function loadCases<T>(name: string): T[] {
 }
 
 /** "0x1234" strings to numbers. */
+/** A coils.json case: registers and the coil string they map to (one 0/1 per coil). */
+export interface CoilCase {
+  id: string
+  direction?: 'decode'
+  registers?: string[]
+  coils: string
+  hex?: string
+}
+
+/** The numeric and string/bits/BCD value cases, and the coil cases. */
+export function payloadCases(): { values: ValueCase[]; coils: CoilCase[] } {
+  return {
+    values: [...loadCases<ValueCase>('numbers.json'), ...loadCases<ValueCase>('strings-bits-bcd.json')],
+    coils: loadCases<CoilCase>('coils.json'),
+  }
+}
+
 export function parseRegisters(hexes: readonly string[]): number[] {
   return hexes.map((h) => {
     assert.ok(/^0x[0-9A-Fa-f]+$/.test(h), `bad register literal ${h}`)

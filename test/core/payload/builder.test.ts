@@ -3,26 +3,17 @@ import * as assert from 'uvu/assert'
 import { ArgumentError, ModbusError } from '../../../core/errors.ts'
 import { PayloadBuilder } from '../../../core/payload/builder.ts'
 import {
-  type ValueCase,
   assertError,
   buildCase,
   hexRegisters,
-  loadCases,
+  payloadCases,
   orderOf,
   parseRegisters,
   parseValue,
   thrown,
 } from '../../helpers/payload-vectors.ts'
 
-interface CoilCase {
-  id: string
-  direction?: 'decode'
-  registers?: string[]
-  coils: string
-}
-
-const valueCases = [...loadCases<ValueCase>('numbers.json'), ...loadCases<ValueCase>('strings-bits-bcd.json')]
-const coilCases = loadCases<CoilCase>('coils.json')
+const { values: valueCases, coils: coilCases } = payloadCases()
 
 // ---
 

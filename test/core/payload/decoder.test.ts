@@ -3,27 +3,17 @@ import * as assert from 'uvu/assert'
 import { ArgumentError, ModbusError } from '../../../core/errors.ts'
 import { PayloadDecoder } from '../../../core/payload/decoder.ts'
 import {
-  type ValueCase,
   assertError,
   assertSame,
   decodeCase,
-  loadCases,
+  payloadCases,
   orderOf,
   parseRegisters,
   parseValue,
   thrown,
 } from '../../helpers/payload-vectors.ts'
 
-interface CoilCase {
-  id: string
-  direction?: 'decode'
-  registers?: string[]
-  coils: string
-  hex?: string
-}
-
-const valueCases = [...loadCases<ValueCase>('numbers.json'), ...loadCases<ValueCase>('strings-bits-bcd.json')]
-const coilCases = loadCases<CoilCase>('coils.json')
+const { values: valueCases, coils: coilCases } = payloadCases()
 
 function parseCoils(text: string): boolean[] {
   return [...text.replace(/ /g, '')].map((ch) => ch === '1')

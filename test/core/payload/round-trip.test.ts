@@ -5,6 +5,7 @@ import type { Endian, PayloadOrder } from '../../../core/payload/byte-order.ts'
 import { PayloadDecoder } from '../../../core/payload/decoder.ts'
 import { BIGINT_RANGES, INTEGER_RANGES, NUMERIC_SIZES, type NumericType } from '../../../core/payload/numeric.ts'
 import { assertSame } from '../../helpers/payload-vectors.ts'
+import { prng } from '../../helpers/random.ts'
 
 const ORDERS: PayloadOrder[] = []
 for (const byteOrder of ['big', 'little'] as Endian[]) {
@@ -12,20 +13,8 @@ for (const byteOrder of ['big', 'little'] as Endian[]) {
 }
 const label = (o: PayloadOrder): string => `byte ${o.byteOrder}, word ${o.wordOrder}`
 
-// mulberry32: a small seeded generator, so a failing value can be replayed.
-function generator(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const SEED = 0x5eed
-const random = generator(SEED)
+const random = prng(SEED)
 
 /** Edge values plus 20 seeded random values of a type (floats already representable as the type). */
 function samples(type: NumericType): (number | bigint)[] {
