@@ -75,5 +75,4 @@ export type { DeviceFile, UnitSpec, TableSpec, SimulatedDevices } from './simula
 export { createVirtualLine } from './transport/virtual-line.ts'
 export type { VirtualLine, VirtualLineOptions } from './transport/virtual-line.ts'
 export { waitFor as waitForMs, waitUntil } from './transport/wait-until.ts'
-export { answerNetworkFrame } from './server/dispatch.ts'
 export { SilenceWatch } from './transport/silence-watch.ts'

@@ -1,24 +1,21 @@
 /**
  * A downstream bus: requests from many clients wait in per-client queues and are served
- * round-robin, so one client with a hundred queued requests does not starve another with one.
- * A serial bus runs one transaction at a time (half duplex); the channel under it keeps t3.5
- * between frames, flushes stray bytes, times out and retries. The request PDU goes out unchanged
- * and the reply PDU comes back unchanged.
+ * round-robin, so one client with a hundred queued requests does not starve another with one. Each
+ * client has a share of the queue (`queueLimit` requests): a greedy client fills only its own
+ * share, and only it is refused when its share is full. A serial bus runs one transaction at a
+ * time (half duplex); a Modbus TCP bus pipelines up to `maxInFlight`. The channel under the bus
+ * keeps t3.5 between frames, discards stray frames, times out and retries. The request PDU goes
+ * out unchanged and the reply PDU comes back unchanged — and only a frame the registry's reply rule
+ * accepts as this request's reply counts as one.
  *
- * Outcomes: the reply PDU; 0x0B when the target does not answer after retries (or has waited past
- * its deadline in the queue); 0x0A when there is no path — bus down or queue full. A port that
- * fails is reopened in the background with back-off; meanwhile requests get 0x0A at once.
+ * A transaction ends as one outcome kind: reply, device exception, timeout, unavailable (bus down,
+ * queue share full, expired in the queue, gateway closing), transport error, or silent (broadcast,
+ * a request that draws no reply, a client that went away). A port that fails is reopened in the
+ * background with back-off; meanwhile requests are unavailable at once.
  */
-import {
-  connectClient,
-  MbapChannel,
-  SerialChannel,
-  TimeoutError,
-  TransportError,
-  type ByteLink,
-  type Channel,
-  type PduWriter,
-} from '../core/index.ts'
+import { EventEmitter } from 'node:events'
+import { defaultRegistry, hex, PduError, TimeoutError, TransportError, type Adu, type ByteLink, type Registry } from '../core/index.ts'
+import { openChannel, type OpenChannel } from '../core/client/connect.ts'
 import type { BusConfig } from './config.ts'
 import { LatencyWindow } from './latency-window.ts'
 
@@ -28,12 +25,23 @@ export interface Timing {
   busMs: number
 }
 
+/** Why a bus could not take or finish a request. */
+export type UnavailableCause = 'down' | 'queueFull' | 'expired' | 'closing'
+
 /** What a forwarded request came to. */
 export type Outcome = (
   | { kind: 'reply'; pdu: Buffer }
-  | { kind: 'exception'; exception: number; reason: string }
-  | { kind: 'none'; reason: string }
+  | { kind: 'exception'; pdu: Buffer; exception: number }
+  | { kind: 'timeout'; reason: string }
+  | { kind: 'unavailable'; cause: UnavailableCause; reason: string }
+  | { kind: 'transportError'; reason: string }
+  | { kind: 'silent'; reason: string }
 ) & { timing?: Timing }
+
+/** The kinds of outcome. */
+export type OutcomeKind = Outcome['kind']
+
+type Settle = (o: Outcome) => void
 
 /** One request waiting for the bus. */
 interface Job {
@@ -44,8 +52,16 @@ interface Job {
   enqueuedAt: number
   deadline: number
   key?: string
-  followers: ((o: Outcome) => void)[]
-  resolve(o: Outcome): void
+  followers: { client: number; resolve: Settle }[]
+  resolve: Settle
+}
+
+/** A frame seen on the bus that answered no request, for the monitor. */
+export interface StrayRecord {
+  time: number
+  unit: number
+  hex: string
+  reason: string
 }
 
 /** Counters and gauges of a bus, for the monitor. */
@@ -55,12 +71,23 @@ export interface BusStats {
   queued: number
   inFlight: number
   transactions: number
+  /** Outcomes by kind. */
+  replies: number
+  deviceExceptions: number
+  /** Transactions with no valid reply after retries (silence, or only wrong answers). */
   timeouts: number
+  /** Of those, the ones where the device did answer, but not as the request calls for. */
+  invalidReplies: number
   transportErrors: number
   rejectedQueueFull: number
   expiredInQueue: number
   coalesced: number
+  /** Frames that were no request's reply (late, duplicated, another unit's, wrong shape). */
   discarded: number
+  /** Bytes that formed no frame: checksum errors, garbage, truncated frames. */
+  framingErrors: number
+  /** The last stray frames, newest first. */
+  recentStray: StrayRecord[]
   /** Milliseconds with at least one transaction under way, since start. */
   busyMs: number
   latency: { p50: number; p99: number }
@@ -72,14 +99,19 @@ export interface BusOptions {
   open?: () => Promise<ByteLink>
   /** Coalesce identical reads (policies.coalesceReads). */
   coalesceReads?: boolean
+  /** Reply rules of the function codes forwarded; default the built-in registry. */
+  registry?: Registry
 }
 
-const READS = new Set([0x01, 0x02, 0x03, 0x04])
-const LOOPBACK = 0x08
+const KEEP_STRAY = 10
 
-/** A downstream bus with a fair queue. */
-export class Bus {
-  readonly channel: Channel & { connected: boolean }
+/**
+ * A downstream bus with a fair queue. Events: 'state' ('up' | 'down', reason), 'stray'
+ * (StrayRecord), 'frameError' (FrameError), 'timeout' (unit, reason).
+ */
+export class Bus extends EventEmitter {
+  readonly channel: OpenChannel
+  private readonly registry: Registry
   private readonly queues = new Map<number, Job[]>()
   private readonly ring: number[] = []
   private readonly keyed = new Map<string, Job>()
@@ -90,7 +122,18 @@ export class Bus {
   private reconnectTimer: NodeJS.Timeout | undefined
   private closed = false
   private readonly latency = new LatencyWindow(1024)
-  private readonly counters = { transactions: 0, timeouts: 0, transportErrors: 0, rejectedQueueFull: 0, expiredInQueue: 0, coalesced: 0 }
+  private readonly counters = {
+    transactions: 0,
+    replies: 0,
+    deviceExceptions: 0,
+    timeouts: 0,
+    invalidReplies: 0,
+    transportErrors: 0,
+    rejectedQueueFull: 0,
+    expiredInQueue: 0,
+    coalesced: 0,
+  }
+  private readonly stray: StrayRecord[] = []
   /** Time with at least one transaction under way: closed intervals, and the start of the open one. */
   private busyMs = 0
   private busySince = 0
@@ -99,19 +142,30 @@ export class Bus {
     readonly config: BusConfig,
     private readonly options: BusOptions = {},
   ) {
-    const a = config.address
-    if (a.kind === 'tcp') {
-      this.channel = new MbapChannel({ host: a.host, port: a.port, transport: 'tcp' })
-    } else {
-      const client = connectClient(a, { open: options.open, broadcastDelayMs: config.broadcastDelay, backoff: { minMs: 200, maxMs: 5000 } })
-      this.channel = client.channel as SerialChannel
-    }
+    super()
+    this.registry = options.registry ?? defaultRegistry
+    this.channel = openChannel(config.address, {
+      open: options.open,
+      registry: this.registry,
+      broadcastDelayMs: config.broadcastDelay,
+      backoff: { minMs: 200, maxMs: 5000 },
+      onStray: (adu, reason) => this.recordStray(adu, reason),
+      onFrameError: (err) => this.listenerCount('frameError') > 0 && this.emit('frameError', err),
+    })
+  }
+
+  private recordStray(adu: Adu, reason: string): void {
+    const record = { time: Date.now(), unit: adu.unit, hex: adu.raw.toString('hex'), reason }
+    this.stray.unshift(record)
+    if (this.stray.length > KEEP_STRAY) this.stray.length = KEEP_STRAY
+    this.emit('stray', record)
   }
 
   /** Opens the bus now; a failure marks it down and starts the background reopen. */
   async start(): Promise<void> {
     try {
       await this.channel.connect(this.config.timeout * 3)
+      this.emit('state', 'up', 'opened')
     } catch (err) {
       this.markDown(err as Error)
     }
@@ -122,24 +176,24 @@ export class Bus {
    * rejects). The PDU must be a copy the bus may keep.
    */
   submit(client: number, unit: number, pdu: Buffer, timeout = this.config.timeout): Promise<Outcome> {
-    if (this.down) return Promise.resolve({ kind: 'exception', exception: 0x0a, reason: `bus ${this.config.name} is down` })
-    const key = this.options.coalesceReads && READS.has(pdu[0]) ? `${unit}:${pdu.toString('hex')}` : undefined
+    if (this.down) return Promise.resolve({ kind: 'unavailable', cause: 'down', reason: `bus ${this.config.name} is down` })
+    const key = this.options.coalesceReads && this.registry.facts(pdu).effect === 'read' ? `${unit}:${pdu.toString('hex')}` : undefined
     if (key) {
       const twin = this.keyed.get(key)
       if (twin) {
         this.counters.coalesced++
-        return new Promise((resolve) => twin.followers.push(resolve))
+        return new Promise((resolve) => twin.followers.push({ client, resolve }))
       }
     }
-    if (this.queued >= this.config.queueLimit) {
+    let q = this.queues.get(client)
+    if (q && q.length >= this.config.queueLimit) {
       this.counters.rejectedQueueFull++
-      return Promise.resolve({ kind: 'exception', exception: 0x0a, reason: `bus ${this.config.name} queue is full (${this.config.queueLimit})` })
+      return Promise.resolve({ kind: 'unavailable', cause: 'queueFull', reason: `client ${client} has ${q.length} requests waiting on bus ${this.config.name} (its share: ${this.config.queueLimit})` })
     }
     return new Promise((resolve) => {
       const now = performance.now()
       const job: Job = { client, unit, pdu, timeout, enqueuedAt: now, deadline: now + this.config.queueTimeout, key, followers: [], resolve }
       if (key) this.keyed.set(key, job)
-      let q = this.queues.get(client)
       if (!q) {
         q = []
         this.queues.set(client, q)
@@ -151,14 +205,46 @@ export class Bus {
     })
   }
 
-  /** Withdraws every queued request of a client that went away; their outcome is 'none'. */
+  /**
+   * Withdraws every queued request of a client that went away (their outcome is silent). A
+   * coalesced read it led is handed to its first follower, so the others are still answered.
+   */
   withdraw(client: number): number {
+    for (const job of this.keyed.values()) {
+      const mine = job.followers.filter((f) => f.client === client)
+      if (mine.length === 0) continue
+      job.followers = job.followers.filter((f) => f.client !== client)
+      for (const f of mine) f.resolve({ kind: 'silent', reason: 'client disconnected' })
+    }
     const q = this.queues.get(client)
     if (!q) return 0
     this.dropClient(client)
-    for (const job of q) this.settle(job, { kind: 'none', reason: 'client disconnected' })
-    this.queued -= q.length
-    return q.length
+    let withdrawn = 0
+    for (const job of q) {
+      const heir = job.followers.shift()
+      if (heir) {
+        job.resolve({ kind: 'silent', reason: 'client disconnected' })
+        job.client = heir.client
+        job.resolve = heir.resolve
+        this.enqueue(job)
+        continue
+      }
+      this.queued--
+      withdrawn++
+      this.settle(job, { kind: 'silent', reason: 'client disconnected' })
+    }
+    return withdrawn
+  }
+
+  /** Puts a job back at the end of its (new) client's queue, keeping the queued count. */
+  private enqueue(job: Job): void {
+    let q = this.queues.get(job.client)
+    if (!q) {
+      q = []
+      this.queues.set(job.client, q)
+      this.ring.push(job.client)
+    }
+    q.push(job)
   }
 
   private dropClient(client: number): void {
@@ -182,7 +268,7 @@ export class Bus {
       else this.ringPos++
       if (performance.now() > job.deadline) {
         this.counters.expiredInQueue++
-        this.settle(job, { kind: 'exception', exception: 0x0b, reason: `waited ${this.config.queueTimeout} ms in the queue of bus ${this.config.name}` })
+        this.settle(job, { kind: 'unavailable', cause: 'expired', reason: `waited ${this.config.queueTimeout} ms in the queue of bus ${this.config.name}` })
         continue
       }
       return job
@@ -201,34 +287,37 @@ export class Bus {
 
   private async run(job: Job): Promise<void> {
     const started = performance.now()
-    const pdu = job.pdu
-    const writer: PduWriter = {
-      size: pdu.length,
-      write(buf, o) {
-        return o + pdu.copy(buf, o)
-      },
-    }
-    const loopback = job.pdu[0] === LOOPBACK && job.pdu.length >= 3 && job.pdu[1] === 0 && job.pdu[2] === 0
     let outcome: Outcome
     try {
       const broadcastOnTcp = job.unit === 0 && this.config.address.kind === 'tcp'
-      const reply = await this.channel.transact(job.unit, writer, job.pdu[0], {
+      const reply = await this.channel.transact(job.unit, job.pdu, {
         timeout: broadcastOnTcp ? Math.max(1, this.config.broadcastDelay) : job.timeout,
         retries: this.config.retries,
-        expectPduLength: loopback ? job.pdu.length : undefined,
       })
-      outcome = reply === null ? { kind: 'none', reason: 'broadcast' } : { kind: 'reply', pdu: reply }
+      if (reply === null) outcome = { kind: 'silent', reason: job.unit === 0 ? 'broadcast' : 'the request draws no reply' }
+      else if (reply[0] !== job.pdu[0]) {
+        this.counters.deviceExceptions++
+        outcome = { kind: 'exception', pdu: reply, exception: reply[1] }
+      } else {
+        this.counters.replies++
+        outcome = { kind: 'reply', pdu: reply }
+      }
       if (reply !== null) this.latency.add(performance.now() - started)
     } catch (err) {
       if (err instanceof TimeoutError && job.unit === 0) {
-        outcome = { kind: 'none', reason: 'broadcast' }
-      } else if (err instanceof TimeoutError) {
+        outcome = { kind: 'silent', reason: 'broadcast' }
+      } else if (err instanceof TimeoutError || err instanceof PduError) {
+        // A device that answered only wrongly (length, echo, body) gave no valid reply: to the client
+        // that is the same as no reply, and its data is never passed on.
         this.counters.timeouts++
-        outcome = { kind: 'exception', exception: 0x0b, reason: err.message }
+        if (err instanceof PduError) this.counters.invalidReplies++
+        const reason = err instanceof PduError ? `no valid reply: ${err.message}` : err.message
+        outcome = { kind: 'timeout', reason }
+        this.emit('timeout', job.unit, reason)
       } else {
         this.counters.transportErrors++
         if (err instanceof TransportError) this.markDown(err)
-        outcome = { kind: 'exception', exception: 0x0a, reason: (err as Error).message }
+        outcome = { kind: 'transportError', reason: (err as Error).message }
       }
     }
     outcome.timing = { queuedMs: started - job.enqueuedAt, busMs: performance.now() - started }
@@ -241,18 +330,23 @@ export class Bus {
   private settle(job: Job, outcome: Outcome): void {
     if (job.key && this.keyed.get(job.key) === job) this.keyed.delete(job.key)
     job.resolve(outcome)
-    for (const f of job.followers) f(outcome)
+    for (const f of job.followers) f.resolve(outcome)
   }
 
   private markDown(err: Error): void {
     if (this.closed || this.down) return
     this.down = true
+    this.emit('state', 'down', err.message)
+    this.failQueued('down', `bus ${this.config.name} is down: ${err.message}`)
+    this.scheduleReconnect(200)
+  }
+
+  private failQueued(cause: UnavailableCause, reason: string): void {
     for (const client of [...this.ring]) {
-      for (const job of this.queues.get(client) ?? []) this.settle(job, { kind: 'exception', exception: 0x0a, reason: `bus ${this.config.name} is down: ${err.message}` })
+      for (const job of this.queues.get(client) ?? []) this.settle(job, { kind: 'unavailable', cause, reason })
       this.dropClient(client)
     }
     this.queued = 0
-    this.scheduleReconnect(200)
   }
 
   private scheduleReconnect(delay: number): void {
@@ -261,6 +355,7 @@ export class Bus {
       try {
         await this.channel.connect(this.config.timeout * 3)
         this.down = false
+        this.emit('state', 'up', 'reopened')
       } catch {
         this.scheduleReconnect(Math.min(delay * 2, 5000))
       }
@@ -269,6 +364,7 @@ export class Bus {
 
   /** A snapshot of the bus's counters. */
   stats(): BusStats {
+    const ch = this.channel.stats
     return {
       name: this.config.name,
       state: this.down ? 'down' : this.channel.connected ? 'up' : 'connecting',
@@ -276,19 +372,30 @@ export class Bus {
       inFlight: this.inFlight,
       ...this.counters,
       busyMs: this.busyMs + (this.inFlight > 0 ? performance.now() - this.busySince : 0),
-      discarded: this.channel.stats.discarded,
+      discarded: ch.discarded,
+      framingErrors: ch.framingErrors,
+      recentStray: this.stray.slice(),
       latency: this.latency.percentiles(),
     }
   }
 
-  /** Answers everything waiting with 0x0A and releases the port. */
+  /** Answers everything waiting as unavailable and releases the port. */
   async close(): Promise<void> {
     this.closed = true
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
-    for (const client of [...this.ring]) {
-      for (const job of this.queues.get(client) ?? []) this.settle(job, { kind: 'exception', exception: 0x0a, reason: 'gateway closing' })
-      this.dropClient(client)
-    }
+    this.failQueued('closing', 'gateway closing')
     await this.channel.close()
+  }
+}
+
+/** A one-line description of an outcome, for logs. */
+export function describeOutcome(o: Outcome): string {
+  switch (o.kind) {
+    case 'reply':
+      return `reply of ${o.pdu.length} bytes`
+    case 'exception':
+      return `device exception ${hex(o.exception)}`
+    default:
+      return `${o.kind}: ${o.reason}`
   }
 }

@@ -25,7 +25,16 @@ export async function runGateway(config: GatewayConfig, simulated?: SimulatedBus
   const served = await gateway.start()
   for (const a of served) process.stdout.write(`gateway listening on ${a}\n`)
   for (const b of config.buses) process.stdout.write(`bus ${b.name}: ${simulated && b.name === 'sim' ? 'simulated RTU units 1-3 on a virtual 19200-baud line' : b.address.kind}\n`)
-  const monitor = config.monitor ? await startMonitor(gateway, config.monitor) : undefined
+  // The monitor needs the running gateway, so it starts second; when it cannot (its port busy or
+  // not permitted) the gateway is closed again and the TransportError goes to the CLI's one-line report.
+  let monitor: Monitor | undefined
+  try {
+    monitor = config.monitor ? await startMonitor(gateway, config.monitor) : undefined
+  } catch (err) {
+    await gateway.close()
+    await simulated?.close()
+    throw err
+  }
   if (monitor) process.stdout.write(`monitor on ${monitor.url} (metrics: ${monitor.url}metrics)\n`)
   return {
     gateway,

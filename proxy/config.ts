@@ -24,6 +24,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { ArgumentError, parseAddress, type Address, type NetworkAddress } from '../core/index.ts'
+import type { ListenerLimits } from '../core/server/listener.ts'
 
 /** One downstream bus. */
 export interface BusConfig {
@@ -35,12 +36,28 @@ export interface BusConfig {
   retries: number
   /** Pause after a broadcast before the next request, ms. Default 100. */
   broadcastDelay: number
-  /** Requests that may wait; more get 0x0A. Default 64. */
+  /** Requests one client may have waiting on this bus (its share); more of its requests get 0x0A. Default 64. */
   queueLimit: number
   /** How long a request may wait in the queue before it is answered 0x0B, ms. Default 3000. */
   queueTimeout: number
-  /** Transactions at once: 1 on serial buses (half duplex); default 4 on Modbus TCP buses. */
+  /** Transactions at once: 1 on serial buses (half duplex); default 16 on Modbus TCP buses. */
   maxInFlight: number
+}
+
+/** One allow-list entry: a function code, and optionally one sub-function (08) or MEI type (2B). */
+export interface FunctionRule {
+  code: number
+  sub?: number
+}
+
+/** Parses an allow-list entry: 3, "3", "0x03", "8/0", "0x2B/0x0E". */
+export function functionRule(path: string, v: unknown): FunctionRule {
+  const num = (t: string) => (/^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : /^\d+$/.test(t) ? Number(t) : NaN)
+  if (typeof v === 'number') return { code: int(path, v, 1, 127) }
+  const m = typeof v === 'string' ? /^\s*([^/\s]+)\s*(?:\/\s*([^/\s]+)\s*)?$/.exec(v) : null
+  if (!m) fail(path, `expected a function code or "code/sub-function" such as "8/0", got ${JSON.stringify(v)}`)
+  const code = int(path, num(m[1]), 1, 127)
+  return m[2] === undefined ? { code } : { code, sub: int(path, num(m[2]), 0, 0xffff) }
 }
 
 /** One route: client unit ids → a bus. */
@@ -51,9 +68,10 @@ export interface RouteConfig {
   bus: string
   /** Unit id on the bus: unchanged when undefined; a fixed id for a single-unit route. */
   unit?: number
+  /** Only requests whose effect is 'read' pass (01-04, 07, 0B, 0C, 11, 14, 18, 2B/0E, 08/00); others get 01. */
   readOnly: boolean
-  /** Function codes allowed; all when undefined. */
-  functions?: number[]
+  /** Function codes (and sub-functions) allowed; all when undefined. */
+  functions?: FunctionRule[]
   /** Overrides the bus timeout. */
   timeout?: number
 }
@@ -81,6 +99,20 @@ export interface GatewayConfig {
   policies: PolicyConfig
   /** host:port of the live monitor (HTTP + WebSocket), or undefined for none. */
   monitor?: { host: string; port: number }
+  /** Limits of every listener (connections, back-pressure, idle time); core's defaults when absent. */
+  limits?: ListenerLimits
+}
+
+const LIMIT_KEYS = ['maxConnections', 'maxConnectionsPerAddress', 'idleTimeoutMs', 'maxPendingPerClient', 'maxUnsentBytes', 'hardUnsentBytes'] as const
+
+function limitsOf(v: unknown): ListenerLimits | undefined {
+  if (v === undefined) return undefined
+  if (typeof v !== 'object' || v === null) fail('limits', 'expected an object')
+  keys('limits', v, [...LIMIT_KEYS])
+  const out: ListenerLimits = {}
+  const given = v as Record<string, unknown>
+  for (const k of LIMIT_KEYS) if (given[k] !== undefined) out[k] = int(`limits.${k}`, given[k], k === 'idleTimeoutMs' ? 0 : 1, 1 << 30)
+  return out
 }
 
 const POLICIES: GatewayPolicy[] = ['gatewayPathUnavailable', 'gatewayTargetFailedToRespond', 'ignore']
@@ -128,7 +160,7 @@ function monitorAddress(path: string, v: unknown): { host: string; port: number 
 export function validateConfig(raw: unknown): GatewayConfig {
   if (typeof raw !== 'object' || raw === null) fail('(top)', 'expected an object')
   const doc = raw as Record<string, any>
-  keys('(top)', doc, ['listen', 'buses', 'routes', 'policies', 'monitor'])
+  keys('(top)', doc, ['listen', 'buses', 'routes', 'policies', 'monitor', 'limits'])
   const listen = (Array.isArray(doc.listen) ? doc.listen : doc.listen === undefined ? ['tcp://127.0.0.1:502'] : fail('listen', 'expected an array of addresses')).map(
     (a: unknown, i: number) => {
       const parsed = address(`listen[${i}]`, a)
@@ -154,7 +186,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
       broadcastDelay: b.broadcastDelay === undefined ? 100 : int(`${path}.broadcastDelay`, b.broadcastDelay, 0, 60_000),
       queueLimit: b.queueLimit === undefined ? 64 : int(`${path}.queueLimit`, b.queueLimit, 1, 100_000),
       queueTimeout: b.queueTimeout === undefined ? 3000 : int(`${path}.queueTimeout`, b.queueTimeout, 1, 600_000),
-      maxInFlight: b.maxInFlight === undefined ? (serial ? 1 : 4) : serial ? int(`${path}.maxInFlight`, b.maxInFlight, 1, 1) : int(`${path}.maxInFlight`, b.maxInFlight, 1, 256),
+      maxInFlight: b.maxInFlight === undefined ? (serial ? 1 : 16) : serial ? int(`${path}.maxInFlight`, b.maxInFlight, 1, 1) : int(`${path}.maxInFlight`, b.maxInFlight, 1, 256),
     })
   }
   if (buses.length === 0) fail('buses', 'at least one bus')
@@ -175,7 +207,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
       bus: r.bus,
       unit,
       readOnly: r.readOnly === undefined ? false : typeof r.readOnly === 'boolean' ? r.readOnly : fail(`${path}.readOnly`, 'expected true or false'),
-      functions: r.functions?.map((f: unknown, j: number) => int(`${path}.functions[${j}]`, f, 1, 127)),
+      functions: r.functions?.map((f: unknown, j: number) => functionRule(`${path}.functions[${j}]`, f)),
       timeout: r.timeout === undefined ? undefined : int(`${path}.timeout`, r.timeout, 1, 600_000),
     }
   })
@@ -206,6 +238,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
       coalesceReads: p.coalesceReads === true,
     },
     monitor: monitorAddress('monitor', doc.monitor),
+    limits: limitsOf(doc.limits),
   }
 }
 

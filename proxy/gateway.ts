@@ -1,13 +1,13 @@
 /**
- * The gateway: upstream listeners (Modbus TCP, RTU over TCP, UDP) → router → buses → replies.
- * Frames are forwarded, not re-encoded: the request PDU goes to the bus unchanged and the reply
- * PDU comes back unchanged, with the client's own unit id and transaction id.
+ * The gateway: upstream listeners (Modbus TCP, RTU over TCP, UDP: core's shared listener) →
+ * router → buses → replies. Frames are forwarded, not re-encoded: the request PDU goes to the bus
+ * unchanged and the reply PDU comes back unchanged, with the client's own unit id and transaction id.
+ * Bus outcomes become Modbus exceptions here, once, by name.
  */
 import { EventEmitter } from 'node:events'
-import { createSocket, type Socket as UdpSocket } from 'node:dgram'
-import { createServer, isIPv6, type Server, type Socket } from 'node:net'
-import { createFramer, formatAddress, type Adu, type ByteLink, type Framer, type FrameSink, type NetworkAddress } from '../core/index.ts'
-import { Bus, type Outcome } from './bus.ts'
+import { defaultRegistry, encodeResponse, EXCEPTION_CODES, formatAddress, type ByteLink, type ExceptionName, type Registry } from '../core/index.ts'
+import { ModbusListener, type ListenerClient } from '../core/server/listener.ts'
+import { Bus, type Outcome, type OutcomeKind, type UnavailableCause } from './bus.ts'
 import type { GatewayConfig } from './config.ts'
 import { policyException, Router } from './router.ts'
 
@@ -19,6 +19,8 @@ export interface TransactionEvent {
   bus: string | undefined
   request: Buffer
   reply: Buffer | undefined
+  /** How the request ended: a bus outcome kind, or 'refused' / 'dropped' by the router. */
+  outcome: OutcomeKind | 'refused' | 'dropped'
   exception: number | undefined
   reason: string | undefined
   latencyMs: number
@@ -31,113 +33,106 @@ export interface TransactionEvent {
 export interface GatewayOptions {
   /** Link openers by bus name (virtual lines). */
   links?: Record<string, () => Promise<ByteLink>>
+  /** Function codes beyond the built-in ones (user codes are forwarded by their reply rules). */
+  registry?: Registry
 }
 
-type Reply = (pdu: Buffer | null) => void
+/** What a bus outcome that is not a reply becomes: a policy (answer or silence) or a fixed exception. */
+const WHEN_UNAVAILABLE: Record<UnavailableCause, ExceptionName | 'noResponse'> = {
+  down: 'gatewayPathUnavailable',
+  queueFull: 'gatewayPathUnavailable',
+  closing: 'gatewayPathUnavailable',
+  expired: 'noResponse',
+}
 
-/** Broadcast writes whose normal reply is the request itself, or its first five bytes. */
-const ECHO_WHOLE = new Set([0x05, 0x06, 0x15, 0x16])
-const ECHO_FIVE = new Set([0x0f, 0x10])
-
-/** A running gateway. Events: 'transaction' (TransactionEvent), 'listening' (address). */
+/**
+ * A running gateway. Events: 'transaction' (TransactionEvent), 'client' ('connect' | 'disconnect',
+ * ListenerClient), 'bus' (name, 'up' | 'down', reason), 'stray' (bus, StrayRecord), 'timeout' (bus, unit, reason).
+ */
 export class Gateway extends EventEmitter {
   readonly buses = new Map<string, Bus>()
   readonly router: Router
-  private readonly servers: Server[] = []
-  private readonly udps: UdpSocket[] = []
-  private readonly sockets = new Set<Socket>()
-  private nextClient = 1
-  private readonly udpClients = new Map<string, number>()
+  readonly upstream: ModbusListener[] = []
   readonly listening: string[] = []
   readonly startedAt = Date.now()
+  private readonly registry: Registry
 
   constructor(
     readonly config: GatewayConfig,
     options: GatewayOptions = {},
   ) {
     super()
-    this.router = new Router(config)
+    this.registry = options.registry ?? defaultRegistry
+    this.router = new Router(config, this.registry)
     for (const b of config.buses) {
-      this.buses.set(b.name, new Bus(b, { open: options.links?.[b.name], coalesceReads: config.policies.coalesceReads }))
+      const bus = new Bus(b, { open: options.links?.[b.name], coalesceReads: config.policies.coalesceReads, registry: this.registry })
+      bus.on('state', (state: string, reason: string) => this.emit('bus', b.name, state, reason))
+      bus.on('stray', (record: unknown) => this.emit('stray', b.name, record))
+      bus.on('timeout', (unit: number, reason: string) => this.emit('timeout', b.name, unit, reason))
+      this.buses.set(b.name, bus)
     }
   }
 
   /** Opens the buses and starts every listener; resolves with the addresses served. */
   async start(): Promise<string[]> {
     await Promise.all([...this.buses.values()].map((b) => b.start()))
-    for (const a of this.config.listen) this.listening.push(await this.listen(a))
+    for (const a of this.config.listen) {
+      const listener = new ModbusListener({
+        ...this.config.limits,
+        address: a,
+        registry: this.registry,
+        responder: (client, unit, pdu) => this.forward(client, unit, Buffer.from(pdu)),
+      })
+      listener.on('connection', (c: ListenerClient) => this.emit('client', 'connect', c))
+      listener.on('disconnect', (c: ListenerClient) => {
+        for (const bus of this.buses.values()) bus.withdraw(c.id)
+        this.emit('client', 'disconnect', c)
+      })
+      this.upstream.push(listener)
+      const bound = await listener.listen()
+      this.listening.push(formatAddress({ ...a, port: bound.port }))
+    }
     return this.listening
   }
 
-  private listen(a: NetworkAddress): Promise<string> {
-    if (a.kind === 'udp') {
-      const udp = createSocket(isIPv6(a.host) ? 'udp6' : 'udp4')
-      const framer = createFramer('tcp')
-      udp.on('message', (msg, rinfo) => {
-        const key = `${rinfo.address}:${rinfo.port}`
-        let client = this.udpClients.get(key)
-        if (client === undefined) this.udpClients.set(key, (client = this.nextClient++))
-        const sink = this.sink(framer, client, (adu) => udp.send(adu, rinfo.port, rinfo.address))
-        framer.push(msg, sink)
-        framer.end(sink)
-      })
-      this.udps.push(udp)
-      return new Promise((resolve, reject) => {
-        udp.once('error', reject)
-        udp.bind(a.port, a.host, () => resolve(formatAddress({ ...a, port: udp.address().port })))
-      })
-    }
-    const server = createServer((socket) => this.accept(socket, a.kind === 'rtu+tcp' ? 'rtu' : 'tcp'))
-    this.servers.push(server)
-    return new Promise((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(a.port, a.host, () => resolve(formatAddress({ ...a, port: (server.address() as { port: number }).port })))
-    })
+  private forward(client: ListenerClient, unit: number, pdu: Buffer): Promise<Buffer | null> {
+    return new Promise((resolve) => this.handle(client.id, unit, pdu, resolve))
   }
 
-  private accept(socket: Socket, framing: 'tcp' | 'rtu'): void {
-    const client = this.nextClient++
-    this.sockets.add(socket)
-    socket.setNoDelay(true)
-    const framer = createFramer(framing, { expect: 'request', probe: true })
-    const sink = this.sink(framer, client, (adu) => !socket.destroyed && socket.write(adu), () => socket.destroy())
-    socket.on('data', (chunk: Buffer) => framer.push(chunk, sink))
-    socket.on('error', () => socket.destroy())
-    socket.on('close', () => {
-      this.sockets.delete(socket)
-      for (const bus of this.buses.values()) bus.withdraw(client)
-    })
-  }
-
-  private sink(framer: Framer, client: number, send: (adu: Buffer) => void, poisoned?: () => void): FrameSink {
-    return {
-      frame: (adu: Adu) => {
-        const { unit, tid } = adu
-        this.handle(client, unit, Buffer.from(adu.pdu), (pdu) => {
-          if (pdu) send(framer.encode(unit, pdu, tid))
-        })
-      },
-      error: () => {
-        if (framer.kind === 'tcp') poisoned?.()
-      },
+  /** The exception a non-reply outcome is answered with, or undefined for silence. */
+  private exceptionFor(o: Outcome): number | undefined {
+    const noResponse = policyException(this.config.policies.noResponse)
+    switch (o.kind) {
+      case 'timeout':
+        return noResponse
+      case 'unavailable': {
+        const rule = WHEN_UNAVAILABLE[o.cause]
+        return rule === 'noResponse' ? noResponse : EXCEPTION_CODES[rule]
+      }
+      case 'transportError':
+        return EXCEPTION_CODES.gatewayPathUnavailable
+      default:
+        return undefined
     }
   }
 
-  /** Routes one request and answers it through `reply` (null: no answer). */
-  handle(client: number, unit: number, pdu: Buffer, reply: Reply): void {
+  /** Routes one request (a PDU the gateway may keep) and answers it through `reply` (null: no answer). */
+  handle(client: number, unit: number, pdu: Buffer, reply: (pdu: Buffer | null) => void): void {
     const started = performance.now()
-    const fc = pdu[0]
-    const done = (bus: string | undefined, outcome: Outcome) => {
+    const code = pdu[0]
+    const done = (bus: string | undefined, outcome: Outcome | { kind: 'refused'; exception: number; reason: string } | { kind: 'dropped'; reason: string }) => {
       let out: Buffer | null = null
       let exception: number | undefined
-      if (outcome.kind === 'reply') {
+      if (outcome.kind === 'reply') out = outcome.pdu
+      else if (outcome.kind === 'exception') {
         out = outcome.pdu
-        if (out[0] & 0x80 && out.length >= 2) exception = out[1]
-      } else if (outcome.kind === 'exception') {
-        exception = outcome.exception === 0x0b ? policyException(this.config.policies.noResponse) : outcome.exception
-        if (exception !== undefined) out = Buffer.from([fc | 0x80, exception])
+        exception = outcome.exception
+      } else {
+        exception = outcome.kind === 'refused' ? outcome.exception : outcome.kind === 'dropped' ? undefined : this.exceptionFor(outcome)
+        if (exception !== undefined) out = encodeResponse({ function: code, exception })
       }
       reply(out)
+      const timing = 'timing' in outcome ? outcome.timing : undefined
       this.emit('transaction', {
         time: Date.now(),
         client,
@@ -145,33 +140,33 @@ export class Gateway extends EventEmitter {
         bus,
         request: pdu,
         reply: out ?? undefined,
+        outcome: outcome.kind,
         exception,
-        reason: outcome.kind === 'reply' ? undefined : outcome.reason,
+        reason: 'reason' in outcome ? outcome.reason : undefined,
         latencyMs: performance.now() - started,
-        queuedMs: outcome.timing?.queuedMs ?? 0,
-        busMs: outcome.timing?.busMs ?? 0,
+        queuedMs: timing?.queuedMs ?? 0,
+        busMs: timing?.busMs ?? 0,
       } satisfies TransactionEvent)
     }
-    const d = this.router.decide(unit, fc)
-    if (d.kind === 'refuse') return done(undefined, { kind: 'exception', exception: d.exception, reason: d.reason })
-    if (d.kind === 'drop') return done(undefined, { kind: 'none', reason: d.reason })
+    const d = this.router.decide(unit, pdu)
+    if (d.kind === 'refuse') return done(undefined, { kind: 'refused', exception: d.exception, reason: d.reason })
+    if (d.kind === 'drop') return done(undefined, { kind: 'dropped', reason: d.reason })
     if (d.kind === 'forward') {
       const bus = this.buses.get(d.bus)!
       void bus.submit(client, d.unit, pdu, d.timeout).then((o) => done(d.bus, o))
       return
     }
     void Promise.all(d.buses.map((name) => this.buses.get(name)!.submit(client, 0, pdu))).then(() => {
-      if (!d.reply) return done(undefined, { kind: 'none', reason: 'broadcast' })
-      const echo = ECHO_WHOLE.has(fc) ? pdu : ECHO_FIVE.has(fc) ? pdu.subarray(0, 5) : undefined
-      done(undefined, echo ? { kind: 'reply', pdu: echo } : { kind: 'none', reason: 'broadcast' })
+      // The client asked for an answer to its broadcast: the write's own echo, when its reply is one.
+      const rule = this.registry.facts(pdu).reply
+      const echo = d.reply && rule.length !== undefined && rule.echo >= rule.length ? pdu.subarray(0, rule.length) : undefined
+      done(undefined, echo ? { kind: 'reply', pdu: echo } : { kind: 'silent', reason: 'broadcast' })
     })
   }
 
   /** Stops listening, closes every client connection and every bus. */
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy()
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))))
-    await Promise.all(this.udps.map((u) => new Promise<void>((r) => u.close(() => r()))))
+    await Promise.all(this.upstream.map((l) => l.close()))
     await Promise.all([...this.buses.values()].map((b) => b.close()))
   }
 }

@@ -24,10 +24,13 @@ export function renderMetrics(s: Snapshot): string {
   family('modbridge_bus_queue_depth', 'gauge', 'Requests waiting for the bus.', bus((b) => b.queued))
   family('modbridge_bus_utilization_ratio', 'gauge', 'Share of recent time the bus was busy with a transaction.', bus((b) => b.utilization))
   family('modbridge_bus_transactions_per_second', 'gauge', 'Recent transactions per second.', bus((b) => b.tps))
-  family('modbridge_bus_rejected_total', 'counter', 'Requests refused because the queue was full.', bus((b) => b.rejectedQueueFull))
+  family('modbridge_bus_rejected_total', 'counter', "Requests refused because the client's share of the queue was full.", bus((b) => b.rejectedQueueFull))
+  family('modbridge_bus_framing_errors_total', 'counter', 'Received bytes that formed no frame: checksum errors, garbage, truncated frames.', bus((b) => b.framingErrors))
+  family('modbridge_bus_stray_frames_total', 'counter', "Frames that were no request's reply: late, duplicated, another unit's, wrong shape.", bus((b) => b.discarded))
+  family('modbridge_bus_device_exceptions_total', 'counter', 'Exception replies from devices on the bus.', bus((b) => b.deviceExceptions))
   const unit = (f: (u: Snapshot['units'][number]) => number) => s.units.map((u) => [{ unit: String(u.unit) }, f(u)] as [Record<string, string>, number])
   family('modbridge_unit_requests_total', 'counter', 'Requests received for the unit.', unit((u) => u.requests))
-  family('modbridge_unit_timeouts_total', 'counter', 'Requests for the unit answered 0x0B.', unit((u) => u.timeouts))
+  family('modbridge_unit_timeouts_total', 'counter', 'Requests for the unit whose device did not answer in time.', unit((u) => u.timeouts))
   family(
     'modbridge_unit_exceptions_total',
     'counter',

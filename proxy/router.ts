@@ -1,10 +1,10 @@
 /**
- * Unit id → bus. A 256-slot table built once from the routes, so routing a request is one lookup.
+ * Unit id → bus, and what the gateway lets through. A 256-slot table built once from the routes,
+ * so routing a request is one lookup; everything about the request itself — whether it writes,
+ * may be broadcast, or can be framed by a device on a serial line — comes from the registry.
  */
-import type { GatewayConfig, GatewayPolicy, RouteConfig } from './config.ts'
-
-/** Function codes that change a device (refused on read-only routes). */
-const WRITE_FUNCTIONS = new Set([0x05, 0x06, 0x0f, 0x10, 0x15, 0x16, 0x17])
+import { defaultRegistry, EXCEPTION_CODES, hex, type Registry } from '../core/index.ts'
+import type { FunctionRule, GatewayConfig, GatewayPolicy, RouteConfig } from './config.ts'
 
 /** Where a request goes, or why it does not. */
 export type Decision =
@@ -15,7 +15,12 @@ export type Decision =
 
 /** The exception a policy answers with, or undefined for silence. */
 export function policyException(policy: GatewayPolicy): number | undefined {
-  return policy === 'gatewayPathUnavailable' ? 0x0a : policy === 'gatewayTargetFailedToRespond' ? 0x0b : undefined
+  return policy === 'ignore' ? undefined : EXCEPTION_CODES[policy]
+}
+
+/** True when an allow-list entry admits a request with this code and sub-function. */
+function admits(rules: readonly FunctionRule[], code: number, sub: number | undefined): boolean {
+  return rules.some((r) => r.code === code && (r.sub === undefined || r.sub === sub))
 }
 
 /** Routes requests by unit id. */
@@ -23,7 +28,10 @@ export class Router {
   private readonly table: (RouteConfig | undefined)[] = new Array(256).fill(undefined)
   private readonly broadcastBuses: string[]
 
-  constructor(private readonly config: GatewayConfig) {
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly registry: Registry = defaultRegistry,
+  ) {
     for (const r of config.routes) for (let u = r.from; u <= r.to; u++) this.table[u] = r
     const b = config.policies.broadcast.buses
     this.broadcastBuses = b === 'all' ? config.buses.map((x) => x.name) : b
@@ -34,10 +42,18 @@ export class Router {
     return this.table[unit]
   }
 
-  /** Decides what to do with a request for `unit` with function `fc`. */
-  decide(unit: number, fc: number): Decision {
+  /** Decides what to do with the request PDU `pdu` for `unit`. */
+  decide(unit: number, pdu: Buffer): Decision {
+    const facts = this.registry.facts(pdu)
+    const name = this.registry.nameOf(facts.code)
+    // A known function whose length or byte count disagrees with the bytes sent cannot be framed by a
+    // device on a serial line: it would swallow the next request. Refused here, never forwarded.
+    const frame = facts.spec ? facts.spec.request.frameLength(pdu, 0, pdu.length) : -1
+    if (frame > 0 && frame !== pdu.length) {
+      return { kind: 'refuse', exception: EXCEPTION_CODES.illegalDataValue, reason: `${name} request of ${pdu.length} bytes says it is ${frame} bytes long` }
+    }
     if (unit === 0) {
-      if (!WRITE_FUNCTIONS.has(fc)) return { kind: 'refuse', exception: 0x01, reason: `function ${fc} cannot be broadcast (only writes can)` }
+      if (!facts.broadcast) return { kind: 'refuse', exception: EXCEPTION_CODES.illegalFunction, reason: `${name} cannot be broadcast (only writes can)` }
       return { kind: 'broadcast', buses: this.broadcastBuses, reply: this.config.policies.broadcast.reply }
     }
     const route = this.table[unit]
@@ -46,10 +62,13 @@ export class Router {
       const reason = `unit ${unit} is not routed`
       return exception === undefined ? { kind: 'drop', reason } : { kind: 'refuse', exception, reason }
     }
-    if (route.functions && !route.functions.includes(fc)) {
-      return { kind: 'refuse', exception: 0x01, reason: `function ${fc} is not allowed for unit ${unit}` }
+    if (route.functions && !admits(route.functions, facts.code, facts.subFunction)) {
+      const what = facts.subFunction === undefined ? name : `${name}/${hex(facts.subFunction)}`
+      return { kind: 'refuse', exception: EXCEPTION_CODES.illegalFunction, reason: `${what} is not allowed for unit ${unit}` }
     }
-    if (route.readOnly && WRITE_FUNCTIONS.has(fc)) return { kind: 'refuse', exception: 0x01, reason: `unit ${unit} is read-only through this gateway` }
+    if (route.readOnly && facts.effect !== 'read') {
+      return { kind: 'refuse', exception: EXCEPTION_CODES.illegalFunction, reason: `unit ${unit} is read-only through this gateway (${name} is a ${facts.effect} request)` }
+    }
     return { kind: 'forward', bus: route.bus, unit: route.unit ?? unit, timeout: route.timeout }
   }
 }

@@ -76,11 +76,13 @@ export class GatewayStats {
     if (!u) this.units.set(e.unit, (u = { figures: { unit: e.unit, requests: 0, exceptions: {}, timeouts: 0 }, latency: new LatencyWindow(512) }))
     u.figures.requests++
     this.totals.requests++
+    // Counted by outcome kind: a 0x0B relayed from a downstream gateway is not a timeout here, and a
+    // timeout answered with silence (noResponse: ignore) still is one.
+    if (e.outcome === 'timeout') u.figures.timeouts++
     if (e.exception !== undefined) {
       const key = `0x${e.exception.toString(16).padStart(2, '0')}`
       u.figures.exceptions[key] = (u.figures.exceptions[key] ?? 0) + 1
       this.totals.exceptions++
-      if (e.exception === 0x0b) u.figures.timeouts++
     }
     if (e.reply && e.exception === undefined) u.latency.add(e.latencyMs)
     this.frames.unshift({

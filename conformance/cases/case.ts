@@ -59,9 +59,9 @@ export function summarize(m: Message): string {
 }
 
 /** Sends a PDU to the context's unit (or `unit`) and waits for the reply. */
-export async function send(ctx: CaseContext, pdu: Buffer, options: { unit?: number; waitMs?: number; expectPduLength?: number } = {}): Promise<{ adu: Buffer; exchange: Exchange }> {
+export async function send(ctx: CaseContext, pdu: Buffer, options: { unit?: number; waitMs?: number } = {}): Promise<{ adu: Buffer; exchange: Exchange }> {
   const adu = ctx.target.frame(options.unit ?? ctx.unit, pdu, ctx.nextTid())
-  const exchange = await ctx.target.exchange(adu, { waitMs: options.waitMs ?? ctx.waitMs, expectPduLength: options.expectPduLength })
+  const exchange = await ctx.target.exchange(adu, { waitMs: options.waitMs ?? ctx.waitMs, requestPdu: pdu })
   return { adu, exchange }
 }
 

@@ -65,7 +65,7 @@ class NetworkTarget implements RawTarget {
   async exchange(request: Buffer | Buffer[], o: ExchangeOptions): Promise<Exchange> {
     if (!this.udp && !this.socket) await this.open()
     const chunks = Array.isArray(request) ? request : [request]
-    const { reply, lastByteAt } = this.observer.expect(o.waitMs, o.expectPduLength)
+    const { reply, lastByteAt } = this.observer.expect(o.waitMs, o.requestPdu)
     this.closedByPeer = false
     let sentAt = 0
     for (const [i, c] of chunks.entries()) {

@@ -2,12 +2,14 @@
  * The receive side shared by every target: frames replies with the target's framer, keeps the
  * first reply of an exchange, and times it.
  */
-import { createFramer, SilenceWatch, type Framer, type FramerKind, type FrameSink, type RtuFramer } from '../../core/index.ts'
+import { createFramer, type Framer, type FramerKind, type FrameSink } from '../../core/index.ts'
+import { LineReceiver } from '../../core/transport/line-receiver.ts'
 import type { ReplyFrame } from './target.ts'
 
 /** Collects the reply to the exchange under way. */
 export class ReplyObserver {
-  readonly framer: Framer
+  private readonly framer: Framer | undefined
+  private readonly line: LineReceiver | undefined
   private waiting: ((f: ReplyFrame | null) => void) | undefined
   private lastChunkAt = 0
   private firstChunkAt = 0
@@ -15,11 +17,9 @@ export class ReplyObserver {
   /** Framing errors seen during the exchange under way (a corrupted reply is not silence). */
   readonly errors: string[] = []
   private readonly sink: FrameSink
-  private readonly watch: SilenceWatch | undefined
 
   /** `silenceMs`: serial RTU lines, where frames of unknown length end at silence. */
   constructor(kind: FramerKind, probe: boolean, silenceMs?: number) {
-    this.framer = createFramer(kind, { expect: 'response', probe })
     this.sink = {
       frame: (adu) => {
         const w = this.waiting
@@ -30,7 +30,8 @@ export class ReplyObserver {
         if (this.waiting) this.errors.push(`${err.code}: ${err.message}`)
       },
     }
-    this.watch = kind === 'rtu' && silenceMs !== undefined ? new SilenceWatch(this.framer as RtuFramer, this.sink, silenceMs) : undefined
+    if (kind === 'tcp') this.framer = createFramer(kind)
+    else this.line = new LineReceiver({ framing: kind, expect: 'response', probe, silenceMs, sink: this.sink })
   }
 
   /** Feeds received bytes. */
@@ -39,19 +40,23 @@ export class ReplyObserver {
     if (this.waiting && this.firstChunkAt === 0) this.firstChunkAt = now
     else if (this.waiting) this.gaps.push(now - this.lastChunkAt)
     this.lastChunkAt = now
-    this.framer.push(chunk, this.sink)
-    this.watch?.activity()
+    if (this.line) this.line.push(chunk)
+    else this.framer?.push(chunk, this.sink)
   }
 
   /** Stops the silence timers. */
   stop(): void {
-    this.watch?.stop()
+    this.line?.stop()
   }
 
-  /** Starts a new exchange: forgets stray bytes; resolves with the first reply, or null after waitMs. */
-  expect(waitMs: number, expectPduLength?: number): { reply: Promise<ReplyFrame | null>; lastByteAt: () => number } {
-    this.framer.reset()
-    if (this.framer.kind === 'rtu') (this.framer as RtuFramer).expectPduLength(expectPduLength)
+  /**
+   * Starts a new exchange: forgets stray bytes; resolves with the first reply, or null after waitMs.
+   * `request`: the PDU sent, which sizes a reply whose length only the request tells.
+   */
+  expect(waitMs: number, request?: Buffer): { reply: Promise<ReplyFrame | null>; lastByteAt: () => number } {
+    this.framer?.reset()
+    this.line?.reset()
+    this.line?.expectReplyTo(request)
     this.gaps.length = 0
     this.errors.length = 0
     this.firstChunkAt = 0

@@ -48,7 +48,7 @@ class SerialTarget implements RawTarget {
     const quiet = this.t35Ms - (performance.now() - this.lastActivity)
     if (quiet > 0) await waitForMs(quiet)
     const chunks = Array.isArray(request) ? request : [request]
-    const { reply, lastByteAt } = this.observer.expect(o.waitMs, o.expectPduLength)
+    const { reply, lastByteAt } = this.observer.expect(o.waitMs, o.requestPdu)
     for (const [i, c] of chunks.entries()) {
       if (i > 0 && o.chunkGapMs) await waitForMs(o.chunkGapMs)
       await this.link.write(c)

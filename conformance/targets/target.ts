@@ -32,8 +32,8 @@ export interface ExchangeOptions {
   waitMs: number
   /** Pause between chunks when the request is given as several, ms. */
   chunkGapMs?: number
-  /** RTU: PDU length of the reply when only the request tells it (loopback). */
-  expectPduLength?: number
+  /** The request PDU, when the bytes sent carry one: sizes a reply whose length only the request tells. */
+  requestPdu?: Buffer
 }
 
 /** A device under test. */

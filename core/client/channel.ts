@@ -3,7 +3,7 @@
  * Channels differ by medium — pipelined and matched by transaction id on TCP and UDP, one at a
  * time on a serial line — but offer the same call.
  */
-import type { PduWriter } from '../pdu/codec.ts'
+import type { Adu } from '../framers/types.ts'
 
 /** Per-transaction settings. */
 export interface TransactionOptions {
@@ -11,9 +11,13 @@ export interface TransactionOptions {
   timeout: number
   /** Extra attempts after a timeout. */
   retries: number
-  /** PDU length of the normal reply when only the request tells it (diagnostics loopback). */
-  expectPduLength?: number
 }
+
+/**
+ * Called for every frame that is not the reply to a request under way: late, duplicated, for
+ * another unit, or not of the shape the request calls for. Such frames are never delivered.
+ */
+export type StrayHandler = (adu: Adu, reason: string) => void
 
 /** Counters every channel keeps. */
 export interface ChannelStats {
@@ -21,18 +25,21 @@ export interface ChannelStats {
   responses: number
   timeouts: number
   retries: number
-  /** Replies that matched no pending request: late, foreign unit, wrong function, unknown tid. */
+  /** Frames that were no pending request's reply: late, duplicated, foreign unit, wrong function or shape, unknown tid. */
   discarded: number
   transportErrors: number
+  /** Bytes the framer could not make a frame of: checksum errors, garbage, truncated frames. */
+  framingErrors: number
 }
 
 /** Sends requests and returns replies. */
 export interface Channel {
   /**
-   * Sends the request PDU to `unit`; resolves with a copy of the reply PDU, or null for a broadcast
-   * (no reply is awaited). Rejects with TimeoutError or TransportError.
+   * Sends the request PDU to `unit`; resolves with a copy of the reply PDU — one the registry's
+   * reply rule accepts as this request's (an exception included) — or null for a broadcast, or
+   * for a request that draws no reply (08/04). Rejects with TimeoutError or TransportError.
    */
-  transact(unit: number, request: PduWriter, functionCode: number, options: TransactionOptions): Promise<Buffer | null>
+  transact(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null>
   /** Opens the connection or port now (it is otherwise opened by the first request); honours back-off. */
   connect(timeoutMs?: number): Promise<void>
   close(): Promise<void>
@@ -41,10 +48,5 @@ export interface Channel {
 
 /** Fresh channel counters. */
 export function newChannelStats(): ChannelStats {
-  return { requests: 0, responses: 0, timeouts: 0, retries: 0, discarded: 0, transportErrors: 0 }
-}
-
-/** True when a reply's function byte answers a request with function `fc` (normal or exception). */
-export function answers(replyFc: number, fc: number): boolean {
-  return replyFc === fc || replyFc === (fc | 0x80)
+  return { requests: 0, responses: 0, timeouts: 0, retries: 0, discarded: 0, transportErrors: 0, framingErrors: 0 }
 }

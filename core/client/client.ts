@@ -8,7 +8,7 @@
  */
 import { ModbusExceptionError } from '../errors.ts'
 import { hex } from '../errors.ts'
-import { decodeResponse, prepare, type Encodable } from '../pdu/codec.ts'
+import { decodeResponse, encodeRequest, type Encodable } from '../pdu/codec.ts'
 import { defaultRegistry } from '../pdu/default-registry.ts'
 import { exceptionName } from '../pdu/exception.ts'
 import type { Registry } from '../pdu/registry.ts'
@@ -56,13 +56,11 @@ export class ModbusClient {
    * line). Throws ModbusExceptionError when the device answers with an exception.
    */
   async execute<R extends Message = Message>(unit: number, request: Encodable, options: RequestOptions = {}): Promise<R | null> {
-    const writer = prepare(request, 'request', this.registry)
-    const fc = typeof request.function === 'number' ? request.function : this.registry.require(request.function).code
-    const echo = request.function === 'diagnostics' && (request as T.Diagnostics).subFunction === 0 ? writer.size : undefined
-    const pdu = await this.channel.transact(unit, writer, fc, {
+    const requestPdu = encodeRequest(request, this.registry)
+    const fc = requestPdu[0]
+    const pdu = await this.channel.transact(unit, requestPdu, {
       timeout: options.timeout ?? this.timeout,
       retries: options.retries ?? this.retries,
-      expectPduLength: echo,
     })
     if (pdu === null) return null
     if (pdu[0] & 0x80) {

@@ -1,13 +1,14 @@
 /**
  * Builds a client for any address of the grammar: tcp://, udp://, rtu+tcp://, rtu://, ascii://, binary://.
  */
-import { ArgumentError } from '../errors.ts'
+import { ArgumentError, type FrameError } from '../errors.ts'
 import { parseAddress, isSerial, framerKindOf, type Address } from '../transport/address.ts'
 import { bitsPerCharacter, t35Us } from '../transport/line-timing.ts'
 import { openSerialLink } from '../transport/serial.ts'
 import { connectTcp, socketLink } from '../transport/tcp-link.ts'
 import type { ByteLink } from '../transport/link.ts'
 import type { BackoffOptions } from './reconnect.ts'
+import type { Channel, StrayHandler } from './channel.ts'
 import { ModbusClient, type ClientOptions } from './client.ts'
 import { MbapChannel } from './mbap-channel.ts'
 import { SerialChannel } from './serial-channel.ts'
@@ -23,37 +24,68 @@ export interface ConnectOptions extends ClientOptions {
   open?: () => Promise<ByteLink>
 }
 
-/** A client for `address`. Connections are made lazily, on the first request. */
-export function connectClient(address: string | Address, options: ConnectOptions = {}): ModbusClient {
+/** A channel that can tell whether its link is up (what connectClient builds). */
+export type OpenChannel = Channel & { readonly connected: boolean }
+
+/** Options of openChannel: connectClient's, plus stray-frame and framing-error reports. */
+export interface ChannelOptions extends ConnectOptions {
+  onStray?: StrayHandler
+  onFrameError?: (err: FrameError) => void
+  /** Serial lines: extra quiet time required after a timeout before the next request, ms (default 20). */
+  guardMs?: number
+}
+
+/** The transaction channel for `address`: pipelined MBAP on tcp:// and udp://, one at a time on a line. */
+export function openChannel(address: string | Address, options: ChannelOptions = {}): OpenChannel {
   const a = typeof address === 'string' ? parseAddress(address) : address
   if (a.kind === 'tcp' || a.kind === 'udp') {
-    const channel = new MbapChannel({ host: a.host, port: a.port, transport: a.kind, connectTimeout: options.connectTimeout, backoff: options.backoff })
-    return new ModbusClient(channel, options)
+    return new MbapChannel({
+      host: a.host,
+      port: a.port,
+      transport: a.kind,
+      connectTimeout: options.connectTimeout,
+      backoff: options.backoff,
+      registry: options.registry,
+      onStray: options.onStray,
+    })
+  }
+  const common = {
+    broadcastDelayMs: options.broadcastDelayMs,
+    registry: options.registry,
+    backoff: options.backoff,
+    guardMs: options.guardMs,
+    onStray: options.onStray,
+    onFrameError: options.onFrameError,
   }
   if (a.kind === 'rtu+tcp') {
     const label = `rtu+tcp://${a.host}:${a.port}`
-    const channel = new SerialChannel({
+    return new SerialChannel({
+      ...common,
       label,
       framing: 'rtu',
       probe: true,
       silenceMs: 2,
-      broadcastDelayMs: options.broadcastDelayMs,
-      registry: options.registry,
-      backoff: options.backoff,
       open: options.open ?? (async () => socketLink(await connectTcp(a.host, a.port, options.connectTimeout ?? 3000), label)),
     })
-    return new ModbusClient(channel, { retries: 0, ...options })
   }
   if (!isSerial(a)) throw new ArgumentError(`unsupported address kind ${(a as Address).kind}`)
-  const channel = new SerialChannel({
+  return new SerialChannel({
+    ...common,
     label: `${a.kind}://${a.path}`,
     framing: framerKindOf(a) as 'rtu' | 'ascii' | 'binary',
     silenceMs: Math.max(2, t35Us(a.baud, bitsPerCharacter(a)) / 1000),
     gapMs: t35Us(a.baud, bitsPerCharacter(a)) / 1000,
-    broadcastDelayMs: options.broadcastDelayMs,
-    registry: options.registry,
-    backoff: options.backoff,
     open: options.open ?? (() => openSerialLink(a)),
   })
-  return new ModbusClient(channel, { retries: 2, ...options })
+}
+
+/**
+ * A client for `address`. Connections are made lazily, on the first request. Retries default to 0
+ * on tcp:// and udp://, 2 on serial lines and rtu+tcp:// where a frame can be lost to noise.
+ */
+export function connectClient(address: string | Address, options: ConnectOptions = {}): ModbusClient {
+  const a = typeof address === 'string' ? parseAddress(address) : address
+  const channel = openChannel(a, options)
+  const lineDefault = a.kind === 'tcp' || a.kind === 'udp' || a.kind === 'rtu+tcp' ? 0 : 2
+  return new ModbusClient(channel, { ...options, retries: options.retries ?? lineDefault })
 }

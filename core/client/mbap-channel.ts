@@ -9,14 +9,15 @@ import { isIPv6, type Socket } from 'node:net'
 import { TimeoutError, TransportError } from '../errors.ts'
 import { createTcpFramer } from '../framers/tcp.ts'
 import type { Adu, FrameSink } from '../framers/types.ts'
-import type { PduWriter } from '../pdu/codec.ts'
+import { defaultRegistry } from '../pdu/default-registry.ts'
+import type { Registry } from '../pdu/registry.ts'
 import { connectTcp } from '../transport/tcp-link.ts'
-import { answers, newChannelStats, type Channel, type TransactionOptions } from './channel.ts'
+import { newChannelStats, type Channel, type StrayHandler, type TransactionOptions } from './channel.ts'
 import { Backoff, type BackoffOptions } from './reconnect.ts'
 
 interface Pending {
   unit: number
-  fc: number
+  request: Buffer
   resolve(pdu: Buffer): void
   reject(err: Error): void
   timer: NodeJS.Timeout
@@ -30,6 +31,10 @@ export interface MbapChannelOptions {
   /** Connection attempt timeout (TCP), ms. Default 3000. */
   connectTimeout?: number
   backoff?: BackoffOptions
+  /** Reply rules of the function codes in use; default: the built-in registry. */
+  registry?: Registry
+  /** Frames that were not a pending request's reply (already counted in stats.discarded). */
+  onStray?: StrayHandler
 }
 
 /** A pipelined MBAP channel. */
@@ -38,6 +43,7 @@ export class MbapChannel implements Channel {
   private readonly pending = new Map<number, Pending>()
   private readonly framer = createTcpFramer()
   private readonly backoff: Backoff
+  private readonly registry: Registry
   private readonly label: string
   private nextTid = 1
   private socket: Socket | undefined
@@ -48,14 +54,32 @@ export class MbapChannel implements Channel {
 
   constructor(private readonly options: MbapChannelOptions) {
     this.backoff = new Backoff(options.backoff)
+    this.registry = options.registry ?? defaultRegistry
     this.label = `${options.transport}://${options.host}:${options.port}`
   }
 
   private readonly sink: FrameSink = {
     frame: (adu: Adu) => {
       const p = this.pending.get(adu.tid)
-      if (!p || p.unit !== adu.unit || !answers(adu.pdu[0], p.fc)) {
+      const error = p && p.unit === adu.unit ? this.registry.replyError(p.request, adu.pdu) : null
+      // The transaction id, unit and function say this frame answers the request, but wrongly: the
+      // request fails with the PduError at once (the device did answer; waiting longer is pointless).
+      if (p && error && (adu.pdu[0] & 0x7f) === p.request[0]) {
+        this.pending.delete(adu.tid)
+        clearTimeout(p.timer)
         this.stats.discarded++
+        this.options.onStray?.(adu, error.message)
+        p.reject(error)
+        return
+      }
+      const why = !p
+        ? `no request is waiting with transaction id ${adu.tid}`
+        : p.unit !== adu.unit
+          ? `unit ${adu.unit} answered transaction ${adu.tid}, sent to unit ${p.unit}`
+          : error?.message ?? null
+      if (why !== null || !p) {
+        this.stats.discarded++
+        this.options.onStray?.(adu, why ?? 'unmatched')
         return
       }
       this.pending.delete(adu.tid)
@@ -64,7 +88,7 @@ export class MbapChannel implements Channel {
       p.resolve(Buffer.from(adu.pdu))
     },
     error: () => {
-      this.stats.discarded++
+      this.stats.framingErrors++
       if (this.socket) this.socket.destroy()
     },
   }
@@ -139,10 +163,10 @@ export class MbapChannel implements Channel {
     throw new TransportError(`${this.label}: 65536 requests in flight`)
   }
 
-  async transact(unit: number, request: PduWriter, fc: number, options: TransactionOptions): Promise<Buffer | null> {
+  async transact(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(unit, request, fc, options.timeout)
+        return await this.once(unit, request, options.timeout)
       } catch (err) {
         if (!(err instanceof TimeoutError) || attempt >= options.retries) throw err
         this.stats.retries++
@@ -150,18 +174,18 @@ export class MbapChannel implements Channel {
     }
   }
 
-  private async once(unit: number, request: PduWriter, fc: number, timeout: number): Promise<Buffer> {
+  private async once(unit: number, request: Buffer, timeout: number): Promise<Buffer> {
     await this.ensureOpen(Date.now() + timeout)
     const tid = this.allocateTid()
-    const adu = this.framer.encodeWith(unit, request, tid)
+    const adu = this.framer.encode(unit, request, tid)
     this.stats.requests++
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(tid)
         this.stats.timeouts++
-        reject(new TimeoutError(`${this.label}: no reply from unit ${unit} to function ${fc} within ${timeout} ms (tid ${tid})`))
+        reject(new TimeoutError(`${this.label}: no reply from unit ${unit} to function ${this.registry.nameOf(request[0])} within ${timeout} ms (tid ${tid})`))
       }, timeout)
-      this.pending.set(tid, { unit, fc, resolve, reject, timer })
+      this.pending.set(tid, { unit, request, resolve, reject, timer })
       if (this.udp) this.udp.send(adu, this.options.port, this.options.host)
       else if (this.socket) this.socket.write(adu)
     })

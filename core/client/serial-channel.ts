@@ -6,19 +6,17 @@
  * awaits no reply and is followed by a turnaround delay. The link (serial port, or a TCP socket
  * for RTU over TCP) is opened lazily and reopened with back-off after it fails.
  */
-import { TimeoutError, TransportError } from '../errors.ts'
+import { PduError, TimeoutError, TransportError, type FrameError } from '../errors.ts'
 import type { FramerKind } from '../framers/types.ts'
-import { createAsciiFramer } from '../framers/ascii.ts'
-import { createBinaryFramer } from '../framers/binary.ts'
-import { createRtuFramer, type RtuFramer } from '../framers/rtu.ts'
+import { createFramer } from '../framers/create.ts'
 import type { Adu, Framer, FrameSink } from '../framers/types.ts'
-import type { PduWriter } from '../pdu/codec.ts'
+import { defaultRegistry } from '../pdu/default-registry.ts'
 import type { Registry } from '../pdu/registry.ts'
 import type { ByteLink } from '../transport/link.ts'
-import { answers, newChannelStats, type Channel, type TransactionOptions } from './channel.ts'
+import { LineReceiver } from '../transport/line-receiver.ts'
+import { newChannelStats, type Channel, type StrayHandler, type TransactionOptions } from './channel.ts'
 import { Backoff, type BackoffOptions } from './reconnect.ts'
 import { waitFor } from '../transport/wait-until.ts'
-import { SilenceWatch } from '../transport/silence-watch.ts'
 
 /** Options of a serial-line channel. */
 export interface SerialChannelOptions {
@@ -29,6 +27,11 @@ export interface SerialChannelOptions {
   silenceMs: number
   /** The inter-frame gap kept before each request, ms: t3.5 exactly. Defaults to silenceMs. */
   gapMs?: number
+  /**
+   * After a timeout, how much longer than the gap the line must stay quiet before the next request,
+   * ms (a late reply then arrives, and is discarded, before the next request goes out). Default 20.
+   */
+  guardMs?: number
   /** Pause after a broadcast before the next request (SL §2.4.1 turnaround delay). Default 100 ms. */
   broadcastDelayMs?: number
   /** RTU over TCP: end unknown-length replies at the first valid CRC. */
@@ -36,18 +39,26 @@ export interface SerialChannelOptions {
   registry?: Registry
   backoff?: BackoffOptions
   label: string
+  /** Frames that were not the awaited reply (already counted in stats.discarded). */
+  onStray?: StrayHandler
+  /** Framing errors on the line (already counted in stats.framingErrors). */
+  onFrameError?: (err: FrameError) => void
 }
 
 interface Waiting {
   unit: number
-  fc: number
+  request: Buffer
+  /** The last frame from the addressed unit with the request's function that answered it wrongly. */
+  wrong?: PduError
   resolve(pdu: Buffer): void
 }
 
 /** A one-at-a-time serial-line channel. */
 export class SerialChannel implements Channel {
   readonly stats = newChannelStats()
-  private readonly framer: Framer
+  private readonly line: LineReceiver
+  private readonly encoder: Framer
+  private readonly registry: Registry
   private readonly backoff: Backoff
   private link: ByteLink | undefined
   private opening: Promise<ByteLink> | undefined
@@ -56,32 +67,48 @@ export class SerialChannel implements Channel {
   private waiting: Waiting | undefined
   private failCurrent: ((err: Error) => void) | undefined
   private lastActivity = 0
-  private readonly watch: SilenceWatch | undefined
+  private timedOut = false
   private closed = false
 
   constructor(private readonly options: SerialChannelOptions) {
     this.backoff = new Backoff(options.backoff)
-    this.framer =
-      options.framing === 'rtu'
-        ? createRtuFramer({ expect: 'response', registry: options.registry, probe: options.probe })
-        : options.framing === 'ascii'
-          ? createAsciiFramer()
-          : createBinaryFramer()
-    this.watch = this.framer.kind === 'rtu' ? new SilenceWatch(this.framer as RtuFramer, this.sink, options.silenceMs) : undefined
+    this.registry = options.registry ?? defaultRegistry
+    this.line = new LineReceiver({
+      framing: options.framing,
+      expect: 'response',
+      registry: this.registry,
+      probe: options.probe,
+      silenceMs: options.silenceMs,
+      sink: this.sink,
+    })
+    this.encoder = createFramer(options.framing, { expect: 'request', registry: this.registry })
   }
 
+  /**
+   * A frame is the reply only when it comes from the addressed unit and has the shape the
+   * registry's reply rule gives for the request: same function (or its exception), the length the
+   * request calls for, its echoed fields. Anything else — late, duplicated, another unit's — is
+   * a stray frame: counted, reported, never delivered.
+   */
   private readonly sink: FrameSink = {
     frame: (adu: Adu) => {
       const w = this.waiting
-      if (!w || adu.unit !== w.unit || !answers(adu.pdu[0], w.fc)) {
+      const error = w && adu.unit === w.unit ? this.registry.replyError(w.request, adu.pdu) : null
+      const why = !w ? 'no request is waiting' : adu.unit !== w.unit ? `unit ${adu.unit} answered while unit ${w.unit} was asked` : (error?.message ?? null)
+      if (why !== null || !w) {
+        if (w && error && (adu.pdu[0] & 0x7f) === w.request[0]) w.wrong = error
         this.stats.discarded++
+        this.options.onStray?.(adu, why ?? 'no request is waiting')
         return
       }
       this.waiting = undefined
       this.stats.responses++
       w.resolve(Buffer.from(adu.pdu))
     },
-    error: () => {},
+    error: (err: FrameError) => {
+      this.stats.framingErrors++
+      this.options.onFrameError?.(err)
+    },
   }
 
   private async ensureOpen(deadline: number): Promise<ByteLink> {
@@ -122,42 +149,60 @@ export class SerialChannel implements Channel {
 
   private receive(chunk: Buffer): void {
     this.lastActivity = performance.now()
-    this.framer.push(chunk, this.sink)
-    // Only RTU frames end at silence; ASCII and Binary frames carry their own delimiters.
-    this.watch?.activity()
+    this.line.push(chunk)
   }
 
-  transact(unit: number, request: PduWriter, fc: number, options: TransactionOptions): Promise<Buffer | null> {
-    const run = this.queue.then(() => this.run(unit, request, fc, options))
+  /** Line counters: frames, dropped bytes, checksum and framing errors. */
+  get lineStats() {
+    return this.line.stats
+  }
+
+  transact(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
+    const run = this.queue.then(() => this.run(unit, request, options))
     this.queue = run.catch(() => {})
     return run
   }
 
-  private async run(unit: number, request: PduWriter, fc: number, options: TransactionOptions): Promise<Buffer | null> {
-    const adu = this.framer.encodeWith(unit, request)
+  /** Waits until the line has been quiet for the gap (plus the guard time after a timeout). */
+  private async quiet(): Promise<void> {
+    for (;;) {
+      const need = (this.options.gapMs ?? this.options.silenceMs) + (this.timedOut ? (this.options.guardMs ?? 20) : 0)
+      const wait = need - (performance.now() - this.lastActivity)
+      if (wait <= 0) break
+      await waitFor(wait)
+    }
+    this.timedOut = false
+  }
+
+  private async run(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
+    const adu = this.encoder.encode(unit, request)
+    const silent = unit === 0 || this.registry.facts(request).reply.none === true
     for (let attempt = 0; ; attempt++) {
       const link = await this.ensureOpen(Date.now() + options.timeout)
-      const quiet = (this.options.gapMs ?? this.options.silenceMs) - (performance.now() - this.lastActivity)
-      if (quiet > 0) await waitFor(quiet)
-      this.framer.reset()
-      if (this.framer.kind === 'rtu') (this.framer as RtuFramer).expectPduLength(options.expectPduLength)
+      await this.quiet()
+      this.line.reset()
+      this.line.expectReplyTo(request)
       this.stats.requests++
-      if (unit === 0) {
+      if (silent) {
         await link.write(adu)
         this.lastActivity = performance.now()
         await waitFor(this.options.broadcastDelayMs ?? 100)
         return null
       }
       try {
-        return await this.exchange(link, adu, unit, fc, options.timeout)
+        return await this.exchange(link, adu, unit, request, options.timeout)
       } catch (err) {
-        if (!(err instanceof TimeoutError) || attempt >= options.retries) throw err
+        if (!(err instanceof TimeoutError)) throw err
+        // The addressed unit did answer this function, but not as the request calls for: after the
+        // last attempt that is the error to report (a late reply to something else cannot be told
+        // apart until then, so it only ever fails this request, never feeds it wrong data).
+        if (attempt >= options.retries) throw err.cause instanceof PduError ? err.cause : err
         this.stats.retries++
       }
     }
   }
 
-  private exchange(link: ByteLink, adu: Buffer, unit: number, fc: number, timeout: number): Promise<Buffer> {
+  private exchange(link: ByteLink, adu: Buffer, unit: number, request: Buffer, timeout: number): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       const finish = (fn: () => void) => {
         clearTimeout(timer)
@@ -169,11 +214,14 @@ export class SerialChannel implements Channel {
         () =>
           finish(() => {
             this.stats.timeouts++
-            reject(new TimeoutError(`${this.options.label}: no reply from unit ${unit} to function ${fc} within ${timeout} ms`))
+            this.timedOut = true
+            const wrong = waiting.wrong ? `; a frame from unit ${unit} was discarded: ${waiting.wrong.message}` : ''
+            reject(new TimeoutError(`${this.options.label}: no reply from unit ${unit} to function ${this.registry.nameOf(request[0])} within ${timeout} ms${wrong}`, { cause: waiting.wrong }))
           }),
         timeout,
       )
-      this.waiting = { unit, fc, resolve: (pdu) => finish(() => resolve(pdu)) }
+      const waiting: Waiting = { unit, request, resolve: (pdu) => finish(() => resolve(pdu)) }
+      this.waiting = waiting
       this.failCurrent = (err) =>
         finish(() => {
           this.stats.transportErrors++
@@ -188,7 +236,7 @@ export class SerialChannel implements Channel {
 
   async close(): Promise<void> {
     this.closed = true
-    this.watch?.stop()
+    this.line.stop()
     this.failCurrent?.(new TransportError(`${this.options.label}: client closed`))
     await this.link?.close()
     this.link = undefined

@@ -33,10 +33,13 @@ export interface RtuFramerOptions {
   probe?: boolean
 }
 
-/** An RTU framer with a length hint for the next frame (set by a client that knows the reply size). */
+/** An RTU framer that can be told which request the next reply answers. */
 export interface RtuFramer extends Framer {
-  /** The PDU length of the next normal response, when the request determines it (e.g. loopback). */
-  expectPduLength(length: number | undefined): void
+  /**
+   * The request PDU the next reply answers (undefined: none). A reply whose content cannot tell its
+   * length (diagnostics return-query-data) is then sized by the registry's reply rule for it.
+   */
+  expectReplyTo(request: Buffer | undefined): void
   /**
    * Line silence seen by a software timer: settles a frame of unknown length (its CRC must check;
    * otherwise one byte is dropped and the rest rescanned) but keeps a partial frame whose length is
@@ -59,17 +62,23 @@ class RtuFramerImpl implements RtuFramer {
   private readonly codecs: (PduCodec<unknown> | undefined)[] = new Array(256)
   private readonly responses: boolean
   private readonly probe: boolean
-  private hint: number | undefined
+  private readonly registry: Registry
+  /** Function code and PDU length of the awaited reply, used only where the content tells no length. */
+  private hintCode = -1
+  private hintLength = 0
 
   constructor(options: RtuFramerOptions) {
     const registry = options.registry ?? defaultRegistry
+    this.registry = registry
     this.responses = options.expect === 'response'
     this.probe = options.probe ?? false
     for (const spec of registry.list()) this.codecs[spec.code] = this.responses ? spec.response : spec.request
   }
 
-  expectPduLength(length: number | undefined): void {
-    this.hint = length
+  expectReplyTo(request: Buffer | undefined): void {
+    const length = request && request.length > 0 ? this.registry.facts(request).reply.length : undefined
+    this.hintCode = length === undefined ? -1 : request![0]
+    this.hintLength = length ?? 0
   }
 
   push(chunk: Buffer, sink: FrameSink): number {
@@ -93,9 +102,9 @@ class RtuFramerImpl implements RtuFramer {
     const fc = buf[s + 1]
     if (fc & 0x80) return this.responses ? EXCEPTION_PDU : 0
     if (fc === 0) return 0
-    if (this.hint !== undefined) return this.hint
     const codec = this.codecs[fc]
-    return codec ? codec.frameLength(buf, s + 1, end) : UNKNOWN_LENGTH
+    const length = codec ? codec.frameLength(buf, s + 1, end) : UNKNOWN_LENGTH
+    return length === UNKNOWN_LENGTH && fc === this.hintCode ? this.hintLength : length
   }
 
   private scan(sink: FrameSink, atSilence: boolean, tolerant = false): void {
@@ -153,7 +162,6 @@ class RtuFramerImpl implements RtuFramer {
       input.flushDrops(sink)
       input.consume(total)
       this.stats.frames++
-      this.hint = undefined
       sink.frame({ unit: buf[s], tid: 0, pdu: buf.subarray(s + 1, s + total - 2), raw: buf.subarray(s, s + total) })
     }
     if (atSilence && (!tolerant || input.length === 0)) input.flushDrops(sink)
@@ -174,7 +182,7 @@ class RtuFramerImpl implements RtuFramer {
 
   reset(): void {
     this.input.clear()
-    this.hint = undefined
+    this.hintCode = -1
   }
 
   encode(unit: number, pdu: Buffer): Buffer {

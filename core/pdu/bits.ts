@@ -15,6 +15,7 @@ import {
   u16,
 } from './field-checks.ts'
 import { NEED_MORE, type FunctionSpec, type PduCodec } from './registry.ts'
+import { echoReply, fixedReply, openReply, span, type RequestSemantics, type Table } from './semantics.ts'
 import type {
   BitsResponse,
   ReadRequest,
@@ -198,6 +199,33 @@ export function writeMultipleResponseCodec<N extends 'writeMultipleCoils' | 'wri
 
 const EIGHT_ONES = [true, true, true, true, true, true, true, true]
 
+/** 01/02: reply of ceil(q/8) data bytes; the padding bits of the last byte are zero (§6.1). */
+function readBitsSemantics<N extends BitReadName>(table: Table): RequestSemantics<ReadRequest<N>, BitsResponse<N>> {
+  return {
+    effect: 'read',
+    broadcast: false,
+    reply: (pdu) => (pdu.length === 5 ? fixedReply(2 + packedSize(u16(pdu, 3))) : openReply()),
+    access: (r) => span(table, r.address, r.quantity, false),
+    content: (r, res) => (res.values.slice(r.quantity).some(Boolean) ? 'padding bits of the last byte are not zero (§6.1)' : null),
+  }
+}
+
+/** 05: the reply echoes the request. */
+const writeSingleCoilSemantics: RequestSemantics<WriteSingleCoil> = {
+  effect: 'write',
+  broadcast: true,
+  reply: echoReply,
+  access: (r) => span('coils', r.address, 1, true),
+}
+
+/** 0F: the reply repeats function, address and quantity. */
+const writeMultipleCoilsSemantics: RequestSemantics<WriteMultipleCoilsRequest> = {
+  effect: 'write',
+  broadcast: true,
+  reply: () => fixedReply(5, 5),
+  access: (r) => span('coils', r.address, r.values.length, true),
+}
+
 /** Specs for 01, 02, 05, 0F. */
 export const BIT_FUNCTIONS: FunctionSpec[] = [
   {
@@ -206,6 +234,7 @@ export const BIT_FUNCTIONS: FunctionSpec[] = [
     family: 'bits',
     request: readRequestCodec('readCoils', 0x01, MAX_READ_BITS, '§6.1'),
     response: bitsResponseCodec('readCoils', 0x01, '§6.1'),
+    semantics: readBitsSemantics('coils'),
     examples: () => [{ request: { function: 'readCoils', address: 0x12, quantity: 8 }, response: { function: 'readCoils', values: EIGHT_ONES } }],
   },
   {
@@ -214,6 +243,7 @@ export const BIT_FUNCTIONS: FunctionSpec[] = [
     family: 'bits',
     request: readRequestCodec('readDiscreteInputs', 0x02, MAX_READ_BITS, '§6.2'),
     response: bitsResponseCodec('readDiscreteInputs', 0x02, '§6.2'),
+    semantics: readBitsSemantics('discreteInputs'),
     examples: () => [
       { request: { function: 'readDiscreteInputs', address: 0x12, quantity: 8 }, response: { function: 'readDiscreteInputs', values: EIGHT_ONES } },
     ],
@@ -224,6 +254,7 @@ export const BIT_FUNCTIONS: FunctionSpec[] = [
     family: 'bits',
     request: writeSingleCoilCodec('request'),
     response: writeSingleCoilCodec('response'),
+    semantics: writeSingleCoilSemantics,
     examples: () => [
       { request: { function: 'writeSingleCoil', address: 0x12, value: true }, response: { function: 'writeSingleCoil', address: 0x12, value: true } },
     ],
@@ -234,6 +265,7 @@ export const BIT_FUNCTIONS: FunctionSpec[] = [
     family: 'bits',
     request: writeMultipleCoilsRequest,
     response: writeMultipleResponseCodec('writeMultipleCoils', 0x0f, MAX_WRITE_BITS, '§6.11'),
+    semantics: writeMultipleCoilsSemantics,
     examples: () => [
       {
         request: { function: 'writeMultipleCoils', address: 0x12, values: EIGHT_ONES },

@@ -13,6 +13,7 @@ import {
   hexToBytes,
 } from './field-checks.ts'
 import { NEED_MORE, UNKNOWN_LENGTH, type FunctionSpec, type PduCodec } from './registry.ts'
+import { openReply, type Effect, type ReplyRule, type RequestSemantics } from './semantics.ts'
 import type {
   DeviceObject,
   EncapsulatedInterfaceTransport,
@@ -31,11 +32,15 @@ export const CONFORMITY_LEVELS: readonly number[] = [0x01, 0x02, 0x03, 0x81, 0x8
 export const DEVICE_ID_HEADER = 7
 
 /** A codec for one MEI type, keyed into the 2B function by `meiType`. */
-export interface MeiCodec {
+export interface MeiCodec<Req = Message, Res = Message> {
   meiType: number
   name: string
-  request: PduCodec<any>
-  response: PduCodec<any>
+  request: PduCodec<Req>
+  response: PduCodec<Res>
+  /** What requests of this MEI type do; default 'control'. */
+  effect?: Effect
+  /** The correct reply's shape; default: fc and MEI type echoed, length open. */
+  reply?(pdu: Buffer): ReplyRule
 }
 
 const FC = 0x2b
@@ -175,6 +180,20 @@ export const READ_DEVICE_ID_MEI: MeiCodec = {
   name: 'readDeviceIdentification',
   request: deviceIdRequest,
   response: deviceIdResponse,
+  effect: 'read',
+  // fc, MEI type and read device id code come back as sent; the object list ends the reply.
+  reply: () => openReply(3),
+}
+
+/** 2B: each MEI type says what it does; unknown types are opaque control requests. */
+function meiSemantics(table: Map<number, MeiCodec>): RequestSemantics {
+  const mei = (pdu: Buffer) => (pdu.length >= 2 ? table.get(pdu[1]) : undefined)
+  return {
+    effect: (pdu) => mei(pdu)?.effect ?? 'control',
+    subFunction: (pdu) => (pdu.length >= 2 ? pdu[1] : undefined),
+    broadcast: false,
+    reply: (pdu) => mei(pdu)?.reply?.(pdu) ?? openReply(2),
+  }
 }
 
 /** Routes one side of 2B to the codec of the PDU's MEI type, or to the opaque codec. */
@@ -213,6 +232,7 @@ export function encapsulatedInterfaceSpec(extra: readonly MeiCodec[] = []): Func
     aliases: [...byName.keys()],
     request: meiDispatch(table, byName, 'request'),
     response: meiDispatch(table, byName, 'response'),
+    semantics: meiSemantics(table),
     examples: () => [
       {
         label: 'readDeviceIdentification',

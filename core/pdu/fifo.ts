@@ -4,6 +4,7 @@
 import { MAX_FIFO_COUNT } from '../limits.ts'
 import { checkByteCount, checkRange, checkU16, checkWords, expectAtLeast, expectLength, putU16, readWords, u16, writeWords } from './field-checks.ts'
 import { NEED_MORE, type FunctionSpec, type PduCodec } from './registry.ts'
+import { openReply } from './semantics.ts'
 import type { ReadFifoQueueRequest, RegistersResponse } from './types.ts'
 
 /**
@@ -64,6 +65,12 @@ export const FIFO_FUNCTIONS: FunctionSpec[] = [
     family: 'fifo',
     request: readFifoQueueRequest,
     response: readFifoQueueResponse,
+    semantics: {
+      effect: 'read',
+      broadcast: false,
+      reply: () => openReply(),
+      access: (r: ReadFifoQueueRequest) => [{ table: 'fifo', address: r.address, quantity: 1, write: false }],
+    },
     examples: () => [
       { request: { function: 'readFifoQueue', address: 0x12 }, response: { function: 'readFifoQueue', values: [1, 1, 1, 1, 1, 1, 1, 1] } },
     ],

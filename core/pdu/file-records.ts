@@ -19,6 +19,7 @@ import {
   writeWords,
 } from './field-checks.ts'
 import type { FunctionSpec, PduCodec } from './registry.ts'
+import { echoReply, fixedReply, openReply, type RequestSemantics } from './semantics.ts'
 import type { FileRecordRead, FileRecordWrite, ReadFileRecordRequest, ReadFileRecordResponse, WriteFileRecord } from './types.ts'
 
 const SUB_REQUEST = 7
@@ -209,6 +210,37 @@ function writeFileRecordCodec(side: 'request' | 'response'): PduCodec<WriteFileR
   }
 }
 
+/**
+ * 14: the reply carries, per sub-request, a length byte, the reference type and 2 × length bytes,
+ * after the fc and a byte count.
+ */
+const readFileRecordSemantics: RequestSemantics<ReadFileRecordRequest, ReadFileRecordResponse> = {
+  effect: 'read',
+  broadcast: false,
+  reply(pdu) {
+    if (pdu.length < 2 || pdu.length !== 2 + pdu[1] || pdu[1] % SUB_REQUEST !== 0) return openReply()
+    let length = 2
+    for (let p = 2; p < pdu.length; p += SUB_REQUEST) length += 2 + 2 * u16(pdu, p + 5)
+    return fixedReply(length)
+  },
+  access: (r) => r.records.map((x) => ({ table: 'file' as const, file: x.file, address: x.record, quantity: x.length, write: false })),
+  content(r, res) {
+    if (res.records.length !== r.records.length) return `${res.records.length} sub-responses for ${r.records.length} sub-requests (§6.14)`
+    for (let i = 0; i < r.records.length; i++) {
+      if (res.records[i].values.length !== r.records[i].length) return `sub-response ${i} holds ${res.records[i].values.length} registers, asked ${r.records[i].length}`
+    }
+    return null
+  },
+}
+
+/** 15: the reply echoes the request. */
+const writeFileRecordSemantics: RequestSemantics<WriteFileRecord> = {
+  effect: 'write',
+  broadcast: true,
+  reply: echoReply,
+  access: (r) => r.records.map((x) => ({ table: 'file' as const, file: x.file, address: x.record, quantity: x.values.length, write: true })),
+}
+
 /** Specs for 14 and 15. */
 export const FILE_RECORD_FUNCTIONS: FunctionSpec[] = [
   {
@@ -217,6 +249,7 @@ export const FILE_RECORD_FUNCTIONS: FunctionSpec[] = [
     family: 'file-records',
     request: readFileRecordRequest,
     response: readFileRecordResponse,
+    semantics: readFileRecordSemantics,
     examples: () => [
       {
         request: { function: 'readFileRecord', records: [{ file: 1, record: 0x12, length: 8 }] },
@@ -230,6 +263,7 @@ export const FILE_RECORD_FUNCTIONS: FunctionSpec[] = [
     family: 'file-records',
     request: writeFileRecordCodec('request'),
     response: writeFileRecordCodec('response'),
+    semantics: writeFileRecordSemantics,
     examples: () => {
       const msg: WriteFileRecord = { function: 'writeFileRecord', records: [{ file: 1, record: 0x12, values: [1, 1, 1, 1, 1, 1, 1, 1] }] }
       return [{ request: msg, response: msg }]

@@ -18,8 +18,10 @@ import {
   writeWords,
 } from './field-checks.ts'
 import type { FunctionSpec, PduCodec } from './registry.ts'
+import { echoReply, fixedReply, openReply, span, type RequestSemantics } from './semantics.ts'
 import type {
   MaskWriteRegister,
+  ReadRequest,
   ReadWriteMultipleRegistersRequest,
   RegistersResponse,
   WriteMultipleRegistersRequest,
@@ -200,6 +202,43 @@ const readWriteRequest: PduCodec<ReadWriteMultipleRegistersRequest> = {
 
 const EIGHT_ONES = [1, 1, 1, 1, 1, 1, 1, 1]
 
+/** 03/04: a reply of 2 × quantity data bytes. */
+function readRegistersSemantics(table: 'holdingRegisters' | 'inputRegisters'): RequestSemantics<ReadRequest<'readHoldingRegisters' | 'readInputRegisters'>> {
+  return {
+    effect: 'read',
+    broadcast: false,
+    reply: (pdu) => (pdu.length === 5 ? fixedReply(2 + 2 * u16(pdu, 3)) : openReply()),
+    access: (r) => span(table, r.address, r.quantity, false),
+  }
+}
+
+/** 06 and 16: the reply echoes the request. */
+function singleRegisterWriteSemantics<R extends { address: number }>(): RequestSemantics<R> {
+  return { effect: 'write', broadcast: true, reply: echoReply, access: (r) => span('holdingRegisters', r.address, 1, true) }
+}
+
+/** 10: the reply repeats function, address and quantity. */
+const writeMultipleRegistersSemantics: RequestSemantics<WriteMultipleRegistersRequest> = {
+  effect: 'write',
+  broadcast: true,
+  reply: () => fixedReply(5, 5),
+  access: (r) => span('holdingRegisters', r.address, r.values.length, true),
+}
+
+/**
+ * 17: the write comes first, then the read (§6.17); the reply carries 2 × read quantity bytes.
+ * Broadcast keeps its write (SL §2.2 allows writes only; the read part is simply not returned).
+ */
+const readWriteSemantics: RequestSemantics<ReadWriteMultipleRegistersRequest> = {
+  effect: 'write',
+  broadcast: true,
+  reply: (pdu) => (pdu.length >= 10 ? fixedReply(2 + 2 * u16(pdu, 3)) : openReply()),
+  access: (r) => [
+    { table: 'holdingRegisters', address: r.writeAddress, quantity: r.values.length, write: true },
+    { table: 'holdingRegisters', address: r.readAddress, quantity: r.readQuantity, write: false },
+  ],
+}
+
 /** Specs for 03, 04, 06, 10, 16, 17. */
 export const REGISTER_FUNCTIONS: FunctionSpec[] = [
   {
@@ -208,6 +247,7 @@ export const REGISTER_FUNCTIONS: FunctionSpec[] = [
     family: 'registers',
     request: readRequestCodec('readHoldingRegisters', 0x03, MAX_READ_REGISTERS, '§6.3'),
     response: registersResponseCodec('readHoldingRegisters', 0x03, MAX_READ_REGISTERS, '§6.3'),
+    semantics: readRegistersSemantics('holdingRegisters'),
     examples: () => [
       {
         request: { function: 'readHoldingRegisters', address: 0x12, quantity: 8 },
@@ -221,6 +261,7 @@ export const REGISTER_FUNCTIONS: FunctionSpec[] = [
     family: 'registers',
     request: readRequestCodec('readInputRegisters', 0x04, MAX_READ_REGISTERS, '§6.4'),
     response: registersResponseCodec('readInputRegisters', 0x04, MAX_READ_REGISTERS, '§6.4'),
+    semantics: readRegistersSemantics('inputRegisters'),
     examples: () => [
       {
         request: { function: 'readInputRegisters', address: 0x12, quantity: 8 },
@@ -234,6 +275,7 @@ export const REGISTER_FUNCTIONS: FunctionSpec[] = [
     family: 'registers',
     request: writeSingleRegisterCodec('request'),
     response: writeSingleRegisterCodec('response'),
+    semantics: singleRegisterWriteSemantics<WriteSingleRegister>(),
     examples: () => [
       {
         request: { function: 'writeSingleRegister', address: 0x12, value: 1 },
@@ -247,6 +289,7 @@ export const REGISTER_FUNCTIONS: FunctionSpec[] = [
     family: 'registers',
     request: writeMultipleRegistersRequest,
     response: writeMultipleResponseCodec('writeMultipleRegisters', 0x10, MAX_WRITE_REGISTERS, '§6.12'),
+    semantics: writeMultipleRegistersSemantics,
     examples: () => [
       {
         request: { function: 'writeMultipleRegisters', address: 0x12, values: EIGHT_ONES },
@@ -260,6 +303,7 @@ export const REGISTER_FUNCTIONS: FunctionSpec[] = [
     family: 'registers',
     request: maskWriteCodec('request'),
     response: maskWriteCodec('response'),
+    semantics: singleRegisterWriteSemantics<MaskWriteRegister>(),
     examples: () => [
       {
         request: { function: 'maskWriteRegister', address: 0x12, andMask: 0xf2, orMask: 0x25 },
@@ -273,6 +317,7 @@ export const REGISTER_FUNCTIONS: FunctionSpec[] = [
     family: 'registers',
     request: readWriteRequest,
     response: registersResponseCodec('readWriteMultipleRegisters', 0x17, MAX_RW_READ_REGISTERS, '§6.17'),
+    semantics: readWriteSemantics,
     examples: () => [
       {
         request: { function: 'readWriteMultipleRegisters', readAddress: 0x12, readQuantity: 8, writeAddress: 0x12, values: EIGHT_ONES },

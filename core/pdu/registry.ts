@@ -3,7 +3,10 @@
  * built when a registry is made. Everything that depends on a function code — codecs, RTU frame
  * length, names for the CLI — comes from here, so adding a user function code is one call.
  */
-import { ArgumentError, hex } from '../errors.ts'
+import { ArgumentError, hex, PduError } from '../errors.ts'
+import { EXCEPTION_FLAG } from './exception.ts'
+import { OPAQUE_SEMANTICS, type Access, type Effect, type ReplyRule, type RequestSemantics } from './semantics.ts'
+import type { Message } from './types.ts'
 
 /** frameLength() result: more bytes are needed before the length is known. */
 export const NEED_MORE = -1
@@ -29,7 +32,7 @@ export interface PduCodec<T> {
 export type Family = 'bits' | 'registers' | 'serial-line' | 'file-records' | 'fifo' | 'mei' | 'user'
 
 /** Everything the stack knows about one function code. */
-export interface FunctionSpec<Req = any, Res = any> {
+export interface FunctionSpec<Req = Message, Res = Message> {
   code: number
   /** Spec name in camelCase; user codes pick their own. */
   name: string
@@ -40,8 +43,27 @@ export interface FunctionSpec<Req = any, Res = any> {
   aliases?: readonly string[]
   request: PduCodec<Req>
   response: PduCodec<Res>
+  /**
+   * What a request does and what a correct reply to it looks like. A user code registered without
+   * it is an opaque control request whose reply ends at its byte count or at silence.
+   */
+  semantics?: RequestSemantics<Req, Res>
   /** Example messages for `frame generate`, built from the generator defaults (no response: none is sent). */
   examples?: () => { request: Req; response?: Res; label?: string }[]
+}
+
+/** What the registry knows of one request PDU, whether its function code is registered or not. */
+export interface RequestFacts {
+  code: number
+  /** The spec, when the code is registered. */
+  spec: FunctionSpec | undefined
+  effect: Effect
+  /** Sub-function (08) or MEI type (2B), when the function has them. */
+  subFunction: number | undefined
+  /** May go to unit 0. */
+  broadcast: boolean
+  /** The correct normal reply's shape. */
+  reply: ReplyRule
 }
 
 /** A set of function specs with O(1) lookup by code and by name. */
@@ -92,6 +114,72 @@ export class Registry {
   /** The name of a code, or its hex when unknown. */
   nameOf(code: number): string {
     return this.byCode[code]?.name ?? hex(code)
+  }
+
+  /** What a request PDU does and what its correct reply looks like. Never throws. */
+  facts(pdu: Buffer): RequestFacts {
+    const code = pdu.length > 0 ? pdu[0] : 0
+    const spec = this.byCode[code]
+    const sem = spec?.semantics ?? OPAQUE_SEMANTICS
+    return {
+      code,
+      spec,
+      effect: typeof sem.effect === 'function' ? sem.effect(pdu) : sem.effect,
+      subFunction: sem.subFunction?.(pdu),
+      broadcast: sem.broadcast,
+      reply: sem.reply(pdu),
+    }
+  }
+
+  /** The tables and addresses a decoded request touches; undefined when the registry cannot tell. */
+  access(request: Message): Access[] | undefined {
+    const spec = typeof request.function === 'number' ? this.byCode[request.function] : this.byName.get(request.function)
+    return spec?.semantics?.access?.(request)
+  }
+
+  /**
+   * Null when `reply` is a reply to `request` (both exact PDUs): an exception of the same function,
+   * or a normal reply of the shape the request calls for — a body that decodes, the length, the
+   * echoed bytes. Otherwise says why not: such a frame answers something else, or answers wrongly.
+   * With `strict`, the function's content rules are judged too (the conformance runner's view).
+   */
+  checkReply(request: Buffer, reply: Buffer, strict = false): string | null {
+    return this.replyError(request, reply, strict)?.message ?? null
+  }
+
+  /** checkReply as a PduError naming what is wrong (MB_ERR_LENGTH, MB_ERR_VALUE, or the decoder's code). */
+  replyError(request: Buffer, reply: Buffer, strict = false): PduError | null {
+    const code = request[0]
+    const wrong = (errorCode: 'MB_ERR_LENGTH' | 'MB_ERR_VALUE' | 'MB_ERR_UNKNOWN_FUNCTION', message: string, field: string, value?: number) =>
+      new PduError(errorCode, message, { functionCode: code, field, value })
+    if (reply.length === 0) return wrong('MB_ERR_LENGTH', 'an empty reply', 'length', 0)
+    if (reply[0] === (code | EXCEPTION_FLAG)) return reply.length === 2 ? null : wrong('MB_ERR_LENGTH', `an exception PDU of ${reply.length} bytes (§7: 2)`, 'length', reply.length)
+    if (reply[0] !== code) return wrong('MB_ERR_UNKNOWN_FUNCTION', `function ${hex(reply[0])} does not answer function ${hex(code)}`, 'function', reply[0])
+    const spec = this.byCode[code]
+    const sem = spec?.semantics ?? OPAQUE_SEMANTICS
+    let response: Message | undefined
+    if (spec) {
+      try {
+        response = spec.response.read(reply, 0, reply.length)
+      } catch (err) {
+        if (err instanceof PduError) return err
+        throw err
+      }
+    }
+    const rule = sem.reply(request)
+    if (rule.none) return wrong('MB_ERR_VALUE', `${this.nameOf(code)} with this sub-function draws no reply`, 'function', code)
+    if (rule.length !== undefined && reply.length !== rule.length) {
+      return wrong('MB_ERR_LENGTH', `${this.nameOf(code)} reply of ${reply.length} bytes where the request calls for ${rule.length}`, 'length', reply.length)
+    }
+    const echo = Math.min(rule.echo, request.length)
+    for (let i = 1; i < echo; i++) {
+      if (reply[i] !== request[i]) return wrong('MB_ERR_VALUE', `${this.nameOf(code)} reply byte ${i} is ${hex(reply[i])} where the request has ${hex(request[i])}`, 'echo', reply[i])
+    }
+    if (strict && spec && response && sem.content) {
+      const why = sem.content(spec.request.read(request, 0, request.length), response)
+      if (why) return wrong('MB_ERR_VALUE', why, 'content')
+    }
+    return null
   }
 
   /** Every registered spec in code order. */

@@ -21,6 +21,7 @@ import {
   writeWords,
 } from './field-checks.ts'
 import { NEED_MORE, UNKNOWN_LENGTH, type FunctionSpec, type PduCodec } from './registry.ts'
+import { echoReply, fixedReply, openReply, type Effect, type ReplyRule, type RequestSemantics } from './semantics.ts'
 import type {
   Diagnostics,
   EmptyRequest,
@@ -45,6 +46,8 @@ export interface DiagnosticSubFunction {
   echo?: boolean
   /** Data the request carries when built with defaults. */
   defaultData: number
+  /** What the sub-function does (Get/Clear Modbus Plus Statistics: 'diagnostic'; its clear operation is 'control'). */
+  effect: Effect
 }
 
 /** Get/Clear Modbus Plus Statistics operations (sub-function 0x15). */
@@ -56,25 +59,26 @@ const ZERO = [0x0000] as const
 
 /** The sub-functions of the Serial Line guide (§6.8.1), plus 0x13 which PyModbus also serves. */
 export const DIAGNOSTIC_SUB_FUNCTIONS: readonly DiagnosticSubFunction[] = [
-  { code: 0x00, name: 'returnQueryData', requestWords: 'any', responseWords: 'any', defaultData: 0x0000 },
-  { code: 0x01, name: 'restartCommunicationsOption', requestWords: 1, responseWords: 1, requestData: [0x0000, 0xff00], echo: true, defaultData: 0x0000 },
-  { code: 0x02, name: 'returnDiagnosticRegister', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x03, name: 'changeAsciiInputDelimiter', requestWords: 1, responseWords: 1, echo: true, defaultData: 0x0a00 },
-  { code: 0x04, name: 'forceListenOnlyMode', requestWords: 1, responseWords: 'none', requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x0a, name: 'clearCountersAndDiagnosticRegister', requestWords: 1, responseWords: 1, requestData: ZERO, echo: true, defaultData: 0x0000 },
-  { code: 0x0b, name: 'returnBusMessageCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x0c, name: 'returnBusCommunicationErrorCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x0d, name: 'returnBusExceptionErrorCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x0e, name: 'returnServerMessageCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x0f, name: 'returnServerNoResponseCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x10, name: 'returnServerNakCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x11, name: 'returnServerBusyCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x12, name: 'returnBusCharacterOverrunCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x13, name: 'returnIopOverrunCount', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
-  { code: 0x14, name: 'clearOverrunCounterAndFlag', requestWords: 1, responseWords: 1, requestData: ZERO, echo: true, defaultData: 0x0000 },
+  { code: 0x00, name: 'returnQueryData', effect: 'read', requestWords: 'any', responseWords: 'any', defaultData: 0x0000 },
+  { code: 0x01, name: 'restartCommunicationsOption', effect: 'control', requestWords: 1, responseWords: 1, requestData: [0x0000, 0xff00], echo: true, defaultData: 0x0000 },
+  { code: 0x02, name: 'returnDiagnosticRegister', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x03, name: 'changeAsciiInputDelimiter', effect: 'control', requestWords: 1, responseWords: 1, echo: true, defaultData: 0x0a00 },
+  { code: 0x04, name: 'forceListenOnlyMode', effect: 'control', requestWords: 1, responseWords: 'none', requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x0a, name: 'clearCountersAndDiagnosticRegister', effect: 'control', requestWords: 1, responseWords: 1, requestData: ZERO, echo: true, defaultData: 0x0000 },
+  { code: 0x0b, name: 'returnBusMessageCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x0c, name: 'returnBusCommunicationErrorCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x0d, name: 'returnBusExceptionErrorCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x0e, name: 'returnServerMessageCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x0f, name: 'returnServerNoResponseCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x10, name: 'returnServerNakCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x11, name: 'returnServerBusyCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x12, name: 'returnBusCharacterOverrunCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x13, name: 'returnIopOverrunCount', effect: 'diagnostic', requestWords: 1, responseWords: 1, requestData: ZERO, defaultData: 0x0000 },
+  { code: 0x14, name: 'clearOverrunCounterAndFlag', effect: 'control', requestWords: 1, responseWords: 1, requestData: ZERO, echo: true, defaultData: 0x0000 },
   {
     code: 0x15,
     name: 'getClearModbusPlusStatistics',
+    effect: 'diagnostic',
     requestWords: 1,
     responseWords: 'any',
     requestData: [MODBUS_PLUS_OPERATIONS.getStatistics, MODBUS_PLUS_OPERATIONS.clearStatistics],
@@ -314,6 +318,36 @@ function diagnosticExample(sub: DiagnosticSubFunction): { label: string; request
   return { label: sub.name, request, response: { function: 'diagnostics', subFunction: sub.code, data } }
 }
 
+/**
+ * 08: everything hangs on the sub-function (§6.8.1). Return Query Data echoes the whole request;
+ * Force Listen Only Mode draws no reply; the others answer fc, sub-function and their words, the
+ * data echoed where the guide says so. Unknown sub-functions: fc and sub-function echoed, length open.
+ */
+const diagnosticsSemantics: RequestSemantics<Diagnostics> = {
+  effect(pdu) {
+    const sub = pdu.length >= 3 ? SUB_TABLE[u16(pdu, 1)] : undefined
+    if (!sub) return 'control'
+    if (sub.code === 0x15 && pdu.length >= 5 && u16(pdu, 3) !== MODBUS_PLUS_OPERATIONS.getStatistics) return 'control'
+    return sub.effect
+  },
+  subFunction: (pdu) => (pdu.length >= 3 ? u16(pdu, 1) : undefined),
+  broadcast: false,
+  reply(pdu): ReplyRule {
+    const sub = pdu.length >= 3 ? SUB_TABLE[u16(pdu, 1)] : undefined
+    if (!sub) return openReply(3)
+    if (sub.responseWords === 'none') return { length: undefined, echo: 0, none: true }
+    if (sub.code === 0x00) return echoReply(pdu)
+    const words = responseWords(sub, pdu.length >= 5 ? u16(pdu, 3) : -1)
+    if (words < 0) return openReply(3)
+    return fixedReply(3 + 2 * words, sub.echo && pdu.length >= 5 ? 5 : 3)
+  },
+}
+
+/** A request without data that reads something: 07, 0B, 0C, 11. */
+function readOnlyQuery(length: number | undefined): RequestSemantics {
+  return { effect: 'read', broadcast: false, reply: () => (length === undefined ? openReply() : fixedReply(length)) }
+}
+
 /** Specs for 07, 08, 0B, 0C, 11. */
 export const SERIAL_LINE_FUNCTIONS: FunctionSpec[] = [
   {
@@ -323,6 +357,7 @@ export const SERIAL_LINE_FUNCTIONS: FunctionSpec[] = [
     serialLineOnly: true,
     request: emptyRequest('readExceptionStatus', 0x07),
     response: readExceptionStatusResponse,
+    semantics: readOnlyQuery(2),
     examples: () => [{ request: { function: 'readExceptionStatus' }, response: { function: 'readExceptionStatus', status: 0x01 } }],
   },
   {
@@ -332,6 +367,7 @@ export const SERIAL_LINE_FUNCTIONS: FunctionSpec[] = [
     serialLineOnly: true,
     request: diagnosticsCodec('request'),
     response: diagnosticsCodec('response'),
+    semantics: diagnosticsSemantics,
     examples: () => DIAGNOSTIC_SUB_FUNCTIONS.map(diagnosticExample),
   },
   {
@@ -341,6 +377,7 @@ export const SERIAL_LINE_FUNCTIONS: FunctionSpec[] = [
     serialLineOnly: true,
     request: emptyRequest('getCommEventCounter', 0x0b),
     response: getCommEventCounterResponse,
+    semantics: readOnlyQuery(5),
     examples: () => [{ request: { function: 'getCommEventCounter' }, response: { function: 'getCommEventCounter', status: 0, eventCount: 1 } }],
   },
   {
@@ -350,6 +387,7 @@ export const SERIAL_LINE_FUNCTIONS: FunctionSpec[] = [
     serialLineOnly: true,
     request: emptyRequest('getCommEventLog', 0x0c),
     response: getCommEventLogResponse,
+    semantics: readOnlyQuery(undefined),
     examples: () => [
       {
         request: { function: 'getCommEventLog' },
@@ -364,6 +402,7 @@ export const SERIAL_LINE_FUNCTIONS: FunctionSpec[] = [
     serialLineOnly: true,
     request: emptyRequest('reportServerId', 0x11),
     response: reportServerIdResponse,
+    semantics: readOnlyQuery(undefined),
     examples: () => [{ request: { function: 'reportServerId' }, response: { function: 'reportServerId', serverId: '01', runIndicator: 0xff } }],
   },
 ]

@@ -9,6 +9,7 @@ import type { Awaitable } from '../datastore/types.ts'
 import type { Device } from '../device/types.ts'
 import { prepare, type PduWriter } from '../pdu/codec.ts'
 import type { RequestHandler } from './handler.ts'
+import type { Responder } from './listener.ts'
 
 /** What the dispatcher needs of a server context (core/datastore ServerContext fits). */
 export interface DeviceDirectory {
@@ -43,21 +44,9 @@ export function dispatchNetwork(directory: DeviceDirectory, handler: RequestHand
   return handler.handle(device, pdu, false)
 }
 
-/**
- * Dispatches a network frame and hands the reply writer (or null) to `send` — at once when the
- * device answered synchronously, later when its data is asynchronous. The frame's unit and tid are
- * copied first, since the ADU is a view valid only during the framer's callback.
- */
-export function answerNetworkFrame(
-  directory: DeviceDirectory,
-  handler: RequestHandler,
-  adu: { unit: number; tid: number; pdu: Buffer },
-  send: (unit: number, tid: number, writer: PduWriter | null) => void,
-): void {
-  const { unit, tid } = adu
-  const result = dispatchNetwork(directory, handler, unit, adu.pdu)
-  if (result instanceof Promise) result.then((w) => send(unit, tid, w))
-  else send(unit, tid, result)
+/** The network listener's responder for a directory of devices. */
+export function serveDevices(directory: DeviceDirectory, handler: RequestHandler): Responder {
+  return (_client, unit, pdu) => dispatchNetwork(directory, handler, unit, pdu)
 }
 
 /** Dispatches a request seen on a serial line shared with other devices. */

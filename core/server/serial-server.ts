@@ -5,9 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type { FrameError } from '../errors.ts'
-import { createAsciiFramer, type AsciiFramer } from '../framers/ascii.ts'
-import { createBinaryFramer } from '../framers/binary.ts'
-import { createRtuFramer, type RtuFramer } from '../framers/rtu.ts'
+import { createFramer } from '../framers/create.ts'
 import type { Adu, Framer, FrameSink } from '../framers/types.ts'
 import type { PduWriter } from '../pdu/codec.ts'
 import { parseAddress, isSerial, type SerialAddress } from '../transport/address.ts'
@@ -15,7 +13,7 @@ import type { ByteLink } from '../transport/link.ts'
 import { bitsPerCharacter, t35Us } from '../transport/line-timing.ts'
 import { openSerialLink } from '../transport/serial.ts'
 import { waitFor } from '../transport/wait-until.ts'
-import { SilenceWatch } from '../transport/silence-watch.ts'
+import { LineReceiver } from '../transport/line-receiver.ts'
 import { ArgumentError } from '../errors.ts'
 import { devicesOf, dispatchSerial, type DeviceDirectory } from './dispatch.ts'
 import { RequestHandler, type HandlerOptions } from './handler.ts'
@@ -38,12 +36,10 @@ export class ModbusSerialServer extends EventEmitter {
   readonly stats = { frames: 0, replies: 0, responses: 0, framingErrors: 0 }
   readonly address: SerialAddress
   private link: ByteLink | undefined
-  private readonly framer: Framer
+  private readonly line: LineReceiver
+  private readonly encoder: Framer
   private readonly handler: RequestHandler
-  private readonly silenceMs: number
   private readonly gapMs: number
-  private readonly watch: SilenceWatch | undefined
-  private lastRx = 0
   private writing: Promise<void> = Promise.resolve()
 
   constructor(private readonly options: SerialServerOptions) {
@@ -52,15 +48,15 @@ export class ModbusSerialServer extends EventEmitter {
     if (!isSerial(address)) throw new ArgumentError(`a serial server needs an rtu://, ascii:// or binary:// address, not ${address.kind}://`)
     this.address = address
     this.handler = new RequestHandler(options)
-    this.framer =
-      address.kind === 'rtu'
-        ? createRtuFramer({ expect: 'request', registry: options.registry })
-        : address.kind === 'ascii'
-          ? createAsciiFramer()
-          : createBinaryFramer()
     this.gapMs = t35Us(address.baud, bitsPerCharacter(address)) / 1000
-    this.silenceMs = Math.max(MIN_SILENCE_MS, this.gapMs)
-    this.watch = this.framer.kind === 'rtu' ? new SilenceWatch(this.framer as RtuFramer, this.sink, this.silenceMs) : undefined
+    this.line = new LineReceiver({
+      framing: address.kind,
+      expect: 'request',
+      registry: options.registry,
+      silenceMs: Math.max(MIN_SILENCE_MS, this.gapMs),
+      sink: this.sink,
+    })
+    this.encoder = createFramer(address.kind, { registry: options.registry })
   }
 
   /** Opens the port (or adopts the given link) and starts serving. */
@@ -73,7 +69,7 @@ export class ModbusSerialServer extends EventEmitter {
 
   /** Stops serving and releases the port. */
   async close(): Promise<void> {
-    this.watch?.stop()
+    this.line.stop()
     await this.writing
     await this.link?.close()
   }
@@ -88,10 +84,7 @@ export class ModbusSerialServer extends EventEmitter {
   }
 
   private receive(chunk: Buffer): void {
-    this.lastRx = performance.now()
-    this.framer.push(chunk, this.sink)
-    // Only RTU frames end at silence; ASCII and Binary frames carry their own delimiters.
-    this.watch?.activity()
+    this.line.push(chunk)
   }
 
   private onFrame(adu: Adu): void {
@@ -104,16 +97,14 @@ export class ModbusSerialServer extends EventEmitter {
   }
 
   private respond(unit: number, writer: PduWriter | null): void {
-    if (this.framer.kind === 'ascii') {
-      const device = this.options.context.get(unit)
-      if (device) (this.framer as AsciiFramer).setDelimiter(device.diagnostics.asciiDelimiter)
-    }
+    const device = this.options.context.get(unit)
+    if (device) this.line.setAsciiDelimiter(device.diagnostics.asciiDelimiter)
     if (!writer || !this.link) return
     this.stats.replies++
-    const adu = this.framer.encodeWith(unit, writer)
+    const adu = this.encoder.encodeWith(unit, writer)
     const link = this.link
     // SL §2.5.1.1: at least t3.5 of silence between the request's last character and the reply.
-    const wait = this.gapMs - (performance.now() - this.lastRx)
+    const wait = this.gapMs - (performance.now() - this.line.lastActivity)
     this.writing = this.writing.then(async () => {
       if (wait > 0) await waitFor(wait)
       if (!link.isOpen) return

@@ -79,10 +79,19 @@ net('a refused connection is TransportError, and attempts back off', async () =>
   await client.close()
 })
 
-net('a malformed reply is a PduError naming the field', async () => {
+net('a malformed reply with its transaction id is a PduError naming the field, never data', async () => {
   const peer = await scriptedPeer((adu, socket) => socket.write(tcp.encode(adu.unit, Buffer.from('030400010002ff', 'hex'), adu.tid)))
   const client = connectClient(`tcp://127.0.0.1:${peer.port}`, { timeout: 1000 })
   await rejects(client.readHoldingRegisters(1, 0, 2), PduError, (e) => assert.is(e.code, 'MB_ERR_BYTE_COUNT'))
+  assert.is(client.stats.discarded, 1)
+  await client.close()
+  await stop(peer)
+})
+
+net('a well-formed reply of the wrong size (three registers for two) is a PduError MB_ERR_LENGTH, never data', async () => {
+  const peer = await scriptedPeer((adu, socket) => socket.write(tcp.encode(adu.unit, Buffer.from('0306000100020003', 'hex'), adu.tid)))
+  const client = connectClient(`tcp://127.0.0.1:${peer.port}`, { timeout: 1000 })
+  await rejects(client.readHoldingRegisters(1, 0, 2), PduError, (e) => assert.is(e.code, 'MB_ERR_LENGTH'))
   await client.close()
   await stop(peer)
 })

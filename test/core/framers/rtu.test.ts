@@ -66,10 +66,10 @@ test('with probe, an unknown-length frame ends as soon as its CRC checks (RTU ov
   assert.equal(out.frames.map((f) => f.pdu), [loop.toString('hex'), read.toString('hex')])
 })
 
-test('expectPduLength sizes a reply whose length only the request knows', () => {
+test('expectReplyTo sizes a reply whose length only the request knows, by the registry reply rule', () => {
   const echo = encodeResponse({ function: 'diagnostics', subFunction: 0, data: [1, 2, 3] })
   const f = createRtuFramer({ expect: 'response' })
-  f.expectPduLength(echo.length)
+  f.expectReplyTo(encodeRequest({ function: 'diagnostics', subFunction: 0, data: [1, 2, 3] }))
   const sink = recorder()
   assert.is(f.push(f.encode(1, echo), sink), 0)
   assert.equal(sink.frames.map((x) => x.pdu), [echo.toString('hex')])

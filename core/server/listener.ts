@@ -1,0 +1,318 @@
+/**
+ * The one network listener behind `serve` and the gateway: Modbus TCP (MBAP), RTU over TCP and
+ * UDP. It frames requests, hands each to a responder `(client, unit, pdu) → reply`, and writes the
+ * replies back with the request's unit and transaction id — whenever the responder finishes, so
+ * pipelined requests are answered as soon as each is done. Connection limits, back-pressure,
+ * idle timeouts, write batching and frame-error counts live here and nowhere else.
+ *
+ * Limits (defaults a plant can run with):
+ * - `maxConnections` (256) and `maxConnectionsPerAddress` (32): a connection past either is
+ *   closed at once; UDP senders count as clients and expire after `idleTimeoutMs`.
+ * - `idleTimeoutMs` (0 = never): a TCP client silent that long is closed.
+ * - Back-pressure: reading from a client stops while it has `maxPendingPerClient` (64) requests
+ *   unanswered or `maxUnsentBytes` (64 KiB) of replies it has not read, and resumes when both fall
+ *   below half; a client whose unread replies pass `hardUnsentBytes` (1 MiB) is closed.
+ *
+ * Framing: an MBAP error (protocol id, length) closes the connection, since a TCP stream cannot
+ * resync inside itself. RTU over TCP resyncs instead: a bad CRC drops one byte and scans on, and
+ * a pause of `pauseMs` on the socket ends a frame as line silence does.
+ */
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram'
+import { EventEmitter } from 'node:events'
+import { createServer, isIPv6, type Server, type Socket } from 'node:net'
+import type { Awaitable } from '../datastore/types.ts'
+import type { FrameError } from '../errors.ts'
+import { createTcpFramer } from '../framers/tcp.ts'
+import type { Adu, Framer, FrameSink } from '../framers/types.ts'
+import type { PduWriter } from '../pdu/codec.ts'
+import type { Registry } from '../pdu/registry.ts'
+import type { NetworkAddress } from '../transport/address.ts'
+import { LineReceiver } from '../transport/line-receiver.ts'
+
+/** A connected client (TCP) or a sender address (UDP). */
+export interface ListenerClient {
+  /** Unique per listener process-wide counter. */
+  readonly id: number
+  /** host:port of the peer. */
+  readonly remote: string
+  readonly transport: NetworkAddress['kind']
+}
+
+/**
+ * Answers one request. `pdu` is a view valid only during the call: copy it to keep it. Returns
+ * the reply PDU (bytes or a prepared writer), or null to send nothing; may return a promise.
+ */
+export type Responder = (client: ListenerClient, unit: number, pdu: Buffer) => Awaitable<Buffer | PduWriter | null>
+
+/** Limits of a listener; see the module comment for the defaults. */
+export interface ListenerLimits {
+  maxConnections?: number
+  maxConnectionsPerAddress?: number
+  idleTimeoutMs?: number
+  maxPendingPerClient?: number
+  maxUnsentBytes?: number
+  hardUnsentBytes?: number
+}
+
+/** Options of a listener. */
+export interface ListenerOptions extends ListenerLimits {
+  address: NetworkAddress
+  responder: Responder
+  /** RTU over TCP: frame lengths of user codes. */
+  registry?: Registry
+  /** RTU over TCP: a pause this long on the socket ends a frame, ms. Default 3. */
+  pauseMs?: number
+}
+
+/** Counters of a listener. */
+export interface ListenerStats {
+  connections: number
+  open: number
+  refused: number
+  requests: number
+  replies: number
+  framingErrors: number
+  /** Times reading from a client was paused for back-pressure. */
+  paused: number
+  /** Clients closed for not reading their replies, or for idling. */
+  dropped: number
+}
+
+const DEFAULTS = {
+  maxConnections: 256,
+  maxConnectionsPerAddress: 32,
+  idleTimeoutMs: 0,
+  maxPendingPerClient: 64,
+  maxUnsentBytes: 64 * 1024,
+  hardUnsentBytes: 1024 * 1024,
+}
+
+let nextClientId = 1
+
+/**
+ * A network listener. Events: 'connection' (client), 'disconnect' (client), 'frameError'
+ * (FrameError, client), 'refused' (remote, reason), 'error' (listener errors after start).
+ */
+export class ModbusListener extends EventEmitter {
+  readonly stats: ListenerStats = { connections: 0, open: 0, refused: 0, requests: 0, replies: 0, framingErrors: 0, paused: 0, dropped: 0 }
+  private readonly limits: Required<ListenerLimits>
+  private server: Server | undefined
+  private udp: UdpSocket | undefined
+  private readonly sockets = new Set<Socket>()
+  private readonly perAddress = new Map<string, number>()
+  private readonly udpClients = new Map<string, { client: ListenerClient; lastSeen: number }>()
+  private udpSweep: NodeJS.Timeout | undefined
+
+  constructor(private readonly options: ListenerOptions) {
+    super()
+    this.limits = {
+      maxConnections: options.maxConnections ?? DEFAULTS.maxConnections,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+      maxPendingPerClient: options.maxPendingPerClient ?? DEFAULTS.maxPendingPerClient,
+      maxUnsentBytes: options.maxUnsentBytes ?? DEFAULTS.maxUnsentBytes,
+      hardUnsentBytes: options.hardUnsentBytes ?? DEFAULTS.hardUnsentBytes,
+    }
+  }
+
+  /** Starts listening; resolves with the bound host and port. Rejects with the bind error. */
+  listen(): Promise<{ host: string; port: number }> {
+    const a = this.options.address
+    if (a.kind === 'udp') return this.listenUdp(a)
+    const server = createServer((socket) => this.accept(socket))
+    this.server = server
+    return new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(a.port, a.host, () => {
+        server.off('error', reject)
+        server.on('error', (err) => this.listenerCount('error') > 0 && this.emit('error', err))
+        resolve(this.address)
+      })
+    })
+  }
+
+  /** The bound address. */
+  get address(): { host: string; port: number } {
+    const a = this.udp ? this.udp.address() : this.server?.address()
+    return a && typeof a === 'object' ? { host: a.address, port: a.port } : { host: '', port: 0 }
+  }
+
+  /** Clients connected now (TCP) or seen recently (UDP). */
+  get clientCount(): number {
+    return this.udp ? this.udpClients.size : this.sockets.size
+  }
+
+  /** Stops listening and closes every connection. */
+  async close(): Promise<void> {
+    if (this.udpSweep) clearInterval(this.udpSweep)
+    for (const s of this.sockets) s.destroy()
+    const server = this.server
+    if (server?.listening) await new Promise<void>((r) => server.close(() => r()))
+    const udp = this.udp
+    this.udp = undefined
+    if (udp) await new Promise<void>((r) => udp.close(() => r()))
+  }
+
+  private accept(socket: Socket): void {
+    const remoteHost = socket.remoteAddress ?? '?'
+    const remote = `${remoteHost}:${socket.remotePort ?? 0}`
+    const fromHere = this.perAddress.get(remoteHost) ?? 0
+    if (this.sockets.size >= this.limits.maxConnections || fromHere >= this.limits.maxConnectionsPerAddress) {
+      this.stats.refused++
+      const why = this.sockets.size >= this.limits.maxConnections ? `${this.limits.maxConnections} connections open` : `${fromHere} connections from ${remoteHost}`
+      socket.on('error', () => {})
+      socket.destroy()
+      this.emit('refused', remote, why)
+      return
+    }
+    this.perAddress.set(remoteHost, fromHere + 1)
+    this.sockets.add(socket)
+    this.stats.connections++
+    this.stats.open++
+    socket.setNoDelay(true)
+    const client: ListenerClient = { id: nextClientId++, remote, transport: this.options.address.kind }
+    const rtu = this.options.address.kind === 'rtu+tcp'
+    const encoder = rtu ? undefined : createTcpFramer()
+    let pending = 0
+    let paused = false
+    const limits = this.limits
+    const resumeIfDrained = () => {
+      if (paused && pending <= limits.maxPendingPerClient >>> 1 && socket.writableLength <= limits.maxUnsentBytes >>> 1) {
+        paused = false
+        socket.resume()
+      }
+    }
+    const send = (unit: number, tid: number, reply: Buffer | PduWriter | null) => {
+      pending--
+      if (reply && !socket.destroyed) {
+        const adu = Buffer.isBuffer(reply) ? framer.encode(unit, reply, tid) : framer.encodeWith(unit, reply, tid)
+        socket.write(adu)
+        this.stats.replies++
+        if (socket.writableLength > limits.hardUnsentBytes) {
+          this.stats.dropped++
+          socket.destroy()
+          return
+        }
+      }
+      resumeIfDrained()
+    }
+    const sink: FrameSink = {
+      frame: (adu: Adu) => this.dispatch(client, adu, send, () => pending++),
+      error: (err: FrameError) => {
+        this.stats.framingErrors++
+        this.emit('frameError', err, client)
+        if (!rtu) socket.destroy()
+      },
+    }
+    const line = rtu
+      ? new LineReceiver({ framing: 'rtu', expect: 'request', probe: true, registry: this.options.registry, silenceMs: this.options.pauseMs ?? 3, sink })
+      : undefined
+    const framer: Framer = line ? line.framer : encoder!
+    socket.on('data', (chunk: Buffer) => {
+      socket.cork()
+      if (line) line.push(chunk)
+      else framer.push(chunk, sink)
+      process.nextTick(() => socket.uncork())
+      if (!paused && (pending >= limits.maxPendingPerClient || socket.writableLength > limits.maxUnsentBytes)) {
+        paused = true
+        this.stats.paused++
+        socket.pause()
+      }
+    })
+    socket.on('drain', resumeIfDrained)
+    if (limits.idleTimeoutMs > 0) {
+      socket.setTimeout(limits.idleTimeoutMs, () => {
+        this.stats.dropped++
+        socket.destroy()
+      })
+    }
+    socket.on('error', () => socket.destroy())
+    socket.on('close', () => {
+      line?.stop()
+      this.sockets.delete(socket)
+      this.stats.open--
+      const n = (this.perAddress.get(remoteHost) ?? 1) - 1
+      if (n > 0) this.perAddress.set(remoteHost, n)
+      else this.perAddress.delete(remoteHost)
+      this.emit('disconnect', client)
+    })
+    this.emit('connection', client)
+  }
+
+  /** Hands one frame to the responder; `send` gets the reply with the frame's unit and tid. */
+  private dispatch(client: ListenerClient, adu: Adu, send: (unit: number, tid: number, reply: Buffer | PduWriter | null) => void, started: () => void): void {
+    this.stats.requests++
+    started()
+    const { unit, tid } = adu
+    let result: Awaitable<Buffer | PduWriter | null>
+    try {
+      result = this.options.responder(client, unit, adu.pdu)
+    } catch {
+      result = null
+    }
+    if (result instanceof Promise) result.then((r) => send(unit, tid, r), () => send(unit, tid, null))
+    else send(unit, tid, result)
+  }
+
+  private listenUdp(a: NetworkAddress): Promise<{ host: string; port: number }> {
+    const udp = createSocket(isIPv6(a.host) ? 'udp6' : 'udp4')
+    this.udp = udp
+    const framer = createTcpFramer()
+    udp.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+      const client = this.udpClient(rinfo)
+      if (!client) return
+      const send = (unit: number, tid: number, reply: Buffer | PduWriter | null) => {
+        if (!reply || this.udp !== udp) return
+        udp.send(Buffer.isBuffer(reply) ? framer.encode(unit, reply, tid) : framer.encodeWith(unit, reply, tid), rinfo.port, rinfo.address)
+        this.stats.replies++
+      }
+      const sink: FrameSink = {
+        frame: (adu) => this.dispatch(client, adu, send, () => {}),
+        error: (err) => {
+          this.stats.framingErrors++
+          this.emit('frameError', err, client)
+        },
+      }
+      framer.push(msg, sink)
+      framer.end(sink)
+    })
+    udp.on('error', (err) => this.listenerCount('error') > 0 && this.emit('error', err))
+    // UDP has no disconnect: a sender silent for the idle time (default 60 s) is forgotten.
+    const expiry = this.limits.idleTimeoutMs > 0 ? this.limits.idleTimeoutMs : 60_000
+    this.udpSweep = setInterval(() => {
+      const now = performance.now()
+      for (const [key, entry] of this.udpClients) {
+        if (now - entry.lastSeen > expiry) {
+          this.udpClients.delete(key)
+          this.emit('disconnect', entry.client)
+        }
+      }
+    }, Math.min(expiry, 10_000))
+    this.udpSweep.unref()
+    return new Promise((resolve, reject) => {
+      udp.once('error', reject)
+      udp.bind(a.port, a.host, () => {
+        udp.off('error', reject)
+        resolve(this.address)
+      })
+    })
+  }
+
+  private udpClient(rinfo: RemoteInfo): ListenerClient | undefined {
+    const key = `${rinfo.address}:${rinfo.port}`
+    const entry = this.udpClients.get(key)
+    if (entry) {
+      entry.lastSeen = performance.now()
+      return entry.client
+    }
+    if (this.udpClients.size >= this.limits.maxConnections) {
+      this.stats.refused++
+      return undefined
+    }
+    const client: ListenerClient = { id: nextClientId++, remote: key, transport: 'udp' }
+    this.udpClients.set(key, { client, lastSeen: performance.now() })
+    this.stats.connections++
+    this.emit('connection', client)
+    return client
+  }
+}
