@@ -69,7 +69,7 @@ const read: CommandModule<object, ReadArgs> = {
       .option('quantity', { type: 'number', default: 1, describe: 'how many (file: registers of the record)' })
       .option('file', { type: 'number', describe: 'file number (read file)' })
       .option('record', { type: 'number', default: 0, describe: 'record number (read file)' })
-      .example('$0 read holding --target tcp://127.0.0.1:5020 --unit 1 --address 0 --quantity 10', '') as unknown as Argv<ReadArgs>,
+      .example('$0 read holding --target tcp://127.0.0.1:5020 --unit 1 --address 0 --quantity 10', '') as Argv<unknown> as Argv<ReadArgs>,
   handler: (args) =>
     withClient(args, async (c) => {
       const { address, quantity, unit } = args
@@ -128,7 +128,7 @@ const write: CommandModule<object, WriteArgs> = {
       .option('record', { type: 'number', default: 0, describe: 'record number' })
       .option('read-address', { type: 'number', describe: 'read-write: first register to read' })
       .option('read-quantity', { type: 'number', describe: 'read-write: registers to read' })
-      .example('$0 write registers --target rtu:///dev/ttyUSB0?baud=9600 --unit 3 --address 10 --values 1,2,3', '') as unknown as Argv<WriteArgs>,
+      .example('$0 write registers --target rtu:///dev/ttyUSB0?baud=9600 --unit 3 --address 10 --values 1,2,3', '') as Argv<unknown> as Argv<WriteArgs>,
   handler: (args) =>
     withClient(args, async (c) => {
       const { unit, address } = args
@@ -181,7 +181,7 @@ const diag: CommandModule<object, DiagArgs> = {
       .positional('sub', { type: 'string', describe: DIAGNOSTIC_SUB_FUNCTIONS.map((s) => s.name).join(', ') })
       .option('data', { type: 'string', describe: 'data words, comma-separated (default: the sub-function\'s usual data)' })
       .example('$0 diag returnBusMessageCount --target rtu:///dev/ttyUSB0 --unit 1', '')
-      .example('$0 diag restartCommunicationsOption --data 0xff00 --target tcp://127.0.0.1:5020', '') as unknown as Argv<DiagArgs>,
+      .example('$0 diag restartCommunicationsOption --data 0xff00 --target tcp://127.0.0.1:5020', '') as Argv<unknown> as Argv<DiagArgs>,
   handler: (args) =>
     withClient(args, async (c) => {
       const entry = DIAGNOSTIC_SUB_FUNCTIONS.find((s) => s.name.toLowerCase() === args.sub.toLowerCase())
@@ -212,7 +212,7 @@ const identify: CommandModule<object, IdentifyArgs> = {
     common(y)
       .option('code', { choices: Object.keys(READ_DEVICE_ID_CODES) as (keyof typeof READ_DEVICE_ID_CODES)[], default: 'regular' as const })
       .option('object', { type: 'number', default: 0, describe: 'object id (specific)' })
-      .example('$0 identify --target tcp://127.0.0.1:5020 --code extended', '') as unknown as Argv<IdentifyArgs>,
+      .example('$0 identify --target tcp://127.0.0.1:5020 --code extended', '') as Argv<unknown> as Argv<IdentifyArgs>,
   handler: (args) =>
     withClient(args, async (c) => {
       const code = READ_DEVICE_ID_CODES[args.code]
@@ -225,4 +225,4 @@ const identify: CommandModule<object, IdentifyArgs> = {
 }
 
 /** The client commands. */
-export const clientCommands: CommandModule<any, any>[] = [read, write, diag, identify]
+export { read as readCommand, write as writeCommand, diag as diagCommand, identify as identifyCommand }

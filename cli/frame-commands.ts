@@ -3,16 +3,9 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Argv, CommandModule } from 'yargs'
-import {
-  ArgumentError,
-  createFramer,
-  FRAMER_KINDS,
-  generateFrames,
-  inspectFrames,
-  prepare,
-  type FramerKind,
-  type Message,
-} from '../core/index.ts'
+import { ArgumentError, createFramer, FRAMER_KINDS, prepare, type FramerKind, type Message } from '../core/index.ts'
+import { generateFrames } from '../core/framers/generate.ts'
+import { inspectFrames } from '../core/framers/inspect.ts'
 import { printJson } from './output.ts'
 
 /** Bytes from a `--hex` string (spaces, colons and 0x prefixes allowed). */

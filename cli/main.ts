@@ -4,7 +4,7 @@
  */
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
-import { clientCommands } from './client-commands.ts'
+import { diagCommand, identifyCommand, readCommand, writeCommand } from './client-commands.ts'
 import { frameCommand } from './frame-commands.ts'
 import { serveCommand } from './serve-command.ts'
 import { proxyCommand } from '../proxy/cli.ts'
@@ -17,7 +17,10 @@ try {
     .usage('$0 <command> [options]')
     .command(frameCommand)
     .command(serveCommand)
-    .command(clientCommands)
+    .command(readCommand)
+    .command(writeCommand)
+    .command(diagCommand)
+    .command(identifyCommand)
     .command(proxyCommand)
     .command(conformanceCommand)
     .demandCommand(1, 'Name a command; --help lists them.')

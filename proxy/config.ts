@@ -126,6 +126,13 @@ function int(path: string, v: unknown, min: number, max: number): number {
   return v
 }
 
+/** An optional object member: {} when absent. */
+function objectAt(path: string, v: unknown): Record<string, unknown> {
+  if (v === undefined) return {}
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'expected an object')
+  return v as Record<string, unknown>
+}
+
 function keys(path: string, obj: object, allowed: string[]): void {
   for (const k of Object.keys(obj)) if (!allowed.includes(k)) fail(`${path}.${k}`, `unknown key (expected one of ${allowed.join(', ')})`)
 }
@@ -159,7 +166,7 @@ function monitorAddress(path: string, v: unknown): { host: string; port: number 
 /** Validates a parsed JSON configuration. */
 export function validateConfig(raw: unknown): GatewayConfig {
   if (typeof raw !== 'object' || raw === null) fail('(top)', 'expected an object')
-  const doc = raw as Record<string, any>
+  const doc = raw as Record<string, unknown>
   keys('(top)', doc, ['listen', 'buses', 'routes', 'policies', 'monitor', 'limits'])
   const listen = (Array.isArray(doc.listen) ? doc.listen : doc.listen === undefined ? ['tcp://127.0.0.1:502'] : fail('listen', 'expected an array of addresses')).map(
     (a: unknown, i: number) => {
@@ -170,10 +177,11 @@ export function validateConfig(raw: unknown): GatewayConfig {
   )
   if (typeof doc.buses !== 'object' || doc.buses === null || Array.isArray(doc.buses)) fail('buses', 'expected an object of named buses')
   const buses: BusConfig[] = []
-  for (const [name, b] of Object.entries<any>(doc.buses)) {
+  for (const [name, entry] of Object.entries(doc.buses)) {
     const path = `buses.${name}`
     if (!/^[A-Za-z0-9_-]+$/.test(name)) fail(path, 'bus names use letters, digits, - and _')
-    if (typeof b !== 'object' || b === null) fail(path, 'expected an object with "address"')
+    if (typeof entry !== 'object' || entry === null) fail(path, 'expected an object with "address"')
+    const b = entry as Record<string, unknown>
     keys(path, b, ['address', 'timeout', 'retries', 'broadcastDelay', 'queueLimit', 'queueTimeout', 'maxInFlight'])
     const a = address(`${path}.address`, b.address)
     if (a.kind === 'udp') fail(`${path}.address`, 'a bus is serial (rtu://, ascii://, binary://), rtu+tcp:// or tcp://')
@@ -192,9 +200,10 @@ export function validateConfig(raw: unknown): GatewayConfig {
   if (buses.length === 0) fail('buses', 'at least one bus')
   const names = new Set(buses.map((b) => b.name))
   if (!Array.isArray(doc.routes)) fail('routes', 'expected an array')
-  const routes: RouteConfig[] = doc.routes.map((r: any, i: number) => {
+  const routes: RouteConfig[] = doc.routes.map((entry: unknown, i: number) => {
     const path = `routes[${i}]`
-    if (typeof r !== 'object' || r === null) fail(path, 'expected an object with "units" and "bus"')
+    if (typeof entry !== 'object' || entry === null) fail(path, 'expected an object with "units" and "bus"')
+    const r = entry as Record<string, unknown>
     keys(path, r, ['units', 'bus', 'unit', 'readOnly', 'functions', 'timeout'])
     const [from, to] = unitRange(`${path}.units`, r.units)
     if (typeof r.bus !== 'string' || !names.has(r.bus)) fail(`${path}.bus`, `no bus named ${JSON.stringify(r.bus)} (buses: ${[...names].join(', ')})`)
@@ -216,16 +225,17 @@ export function validateConfig(raw: unknown): GatewayConfig {
       if (routes[i].from <= routes[j].to && routes[j].from <= routes[i].to) fail(`routes[${i}].units`, `overlaps routes[${j}] (${routes[j].from}-${routes[j].to})`)
     }
   }
-  const p = doc.policies ?? {}
+  const p = objectAt('policies', doc.policies)
   keys('policies', p, ['unrouted', 'broadcast', 'noResponse', 'coalesceReads'])
   const policy = (path: string, v: unknown, dflt: GatewayPolicy): GatewayPolicy => {
     if (v === undefined) return dflt
     if (!POLICIES.includes(v as GatewayPolicy)) fail(path, `expected one of ${POLICIES.join(', ')}`)
     return v as GatewayPolicy
   }
-  const bc = p.broadcast ?? {}
+  const bc = objectAt('policies.broadcast', p.broadcast)
   keys('policies.broadcast', bc, ['buses', 'reply'])
-  const bcBuses = bc.buses === undefined || bc.buses === 'all' ? 'all' : Array.isArray(bc.buses) ? bc.buses : fail('policies.broadcast.buses', 'expected "all" or an array of bus names')
+  const bcBuses: 'all' | string[] =
+    bc.buses === undefined || bc.buses === 'all' ? 'all' : Array.isArray(bc.buses) ? bc.buses.map(String) : fail('policies.broadcast.buses', 'expected "all" or an array of bus names')
   if (bcBuses !== 'all') for (const n of bcBuses) if (!names.has(n)) fail('policies.broadcast.buses', `no bus named ${JSON.stringify(n)}`)
   return {
     listen,

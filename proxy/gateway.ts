@@ -5,7 +5,8 @@
  * Bus outcomes become Modbus exceptions here, once, by name.
  */
 import { EventEmitter } from 'node:events'
-import { defaultRegistry, encodeResponse, EXCEPTION_CODES, formatAddress, type ByteLink, type ExceptionName, type Registry } from '../core/index.ts'
+import { defaultRegistry, encodeResponse, EXCEPTION_CODES, formatAddress, type ExceptionName, type Registry } from '../core/index.ts'
+import { type ByteLink } from '../core/transport/link.ts'
 import { ModbusListener, type ListenerClient } from '../core/server/listener.ts'
 import { Bus, type Outcome, type OutcomeKind, type UnavailableCause } from './bus.ts'
 import type { GatewayConfig } from './config.ts'

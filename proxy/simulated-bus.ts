@@ -2,7 +2,9 @@
  * The embedded default: simulated RTU devices on an in-process virtual serial line that takes the
  * real wire time of its baud rate, so the gateway runs with no hardware (`npm start`).
  */
-import { buildDevices, createVirtualLine, defaultDeviceFile, ModbusSerialServer, type ByteLink } from '../core/index.ts'
+import { buildDevices, defaultDeviceFile, ModbusSerialServer } from '../core/index.ts'
+import { createVirtualLine } from '../core/transport/virtual-line.ts'
+import { type ByteLink } from '../core/transport/link.ts'
 import { validateConfig, type GatewayConfig } from './config.ts'
 
 /** A virtual bus with simulated devices at the far end. */

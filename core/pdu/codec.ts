@@ -113,22 +113,35 @@ function unknown(fc: number): never {
   })
 }
 
-/** Decodes a request PDU `buf[offset..end)`. Throws PduError (MB_ERR_UNKNOWN_FUNCTION for unknown codes). */
-export function decodeRequest(buf: Buffer, offset = 0, end = buf.length, registry: Registry = defaultRegistry): Message {
+/**
+ * Decodes a request PDU `buf[offset..end)`. Throws PduError (MB_ERR_UNKNOWN_FUNCTION for unknown
+ * codes). With the default registry the result is one of the built-in request types; with a
+ * registry of your own it may also be a user message.
+ */
+export function decodeRequest(buf: Buffer, offset?: number, end?: number): ModbusRequest
+export function decodeRequest(buf: Buffer, offset: number, end: number, registry: Registry): ModbusRequest | Message
+export function decodeRequest(buf: Buffer, offset = 0, end = buf.length, registry: Registry = defaultRegistry): ModbusRequest | Message {
   checkPduSize(buf, offset, end)
   const spec = registry.get(buf[offset])
   if (!spec) unknown(buf[offset])
   return spec.request.read(buf, offset, end)
 }
 
-/** Decodes a response PDU; an exception response decodes as `{ function, exception }`. */
-export function decodeResponse(buf: Buffer, offset = 0, end = buf.length, registry: Registry = defaultRegistry): Message {
+/**
+ * Decodes a response PDU; an exception response decodes as `{ function, exception }` (test for it
+ * with `'exception' in reply` before narrowing on `function`). With the default registry the
+ * result is one of the built-in response types; with your own it may also be a user message.
+ */
+export function decodeResponse(buf: Buffer, offset?: number, end?: number): ModbusResponse | ExceptionResponse
+export function decodeResponse(buf: Buffer, offset: number, end: number, registry: Registry): ModbusResponse | ExceptionResponse | Message
+export function decodeResponse(buf: Buffer, offset = 0, end = buf.length, registry: Registry = defaultRegistry): ModbusResponse | ExceptionResponse | Message {
   checkPduSize(buf, offset, end)
   const fc = buf[offset]
   if (fc & EXCEPTION_FLAG) {
     const { code, exception } = readException(buf, offset, end)
     const spec = registry.get(code)
-    return { function: spec ? spec.name : code, exception } as Message
+    const reply: ExceptionResponse = { function: spec ? spec.name : code, exception }
+    return reply
   }
   const spec = registry.get(fc)
   if (!spec) unknown(fc)

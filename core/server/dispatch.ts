@@ -33,9 +33,24 @@ export function devicesOf(directory: DeviceDirectory): Device[] {
   return out
 }
 
+/**
+ * Unit ids that address "the device at this IP address" on Modbus/TCP (MB TCP guide §4.4.1.2: the
+ * unit id is not used to address a device reached by IP; 0xFF is the value to use, and 0 is
+ * accepted for the same). A server with one device answers them as itself.
+ */
+const DIRECT_UNITS = new Set([0x00, 0xff])
+
+/** The device for a network request: by unit id, or the only device for a direct unit id. */
+function networkDevice(directory: DeviceDirectory, unit: number): Device | undefined {
+  const device = directory.get(unit)
+  if (device || !DIRECT_UNITS.has(unit)) return device
+  const units = directory.units()
+  return units.length === 1 ? directory.get(units[0]) : undefined
+}
+
 /** Dispatches a request that came over a network transport. */
 export function dispatchNetwork(directory: DeviceDirectory, handler: RequestHandler, unit: number, pdu: Buffer): Awaitable<PduWriter | null> {
-  const device = directory.get(unit)
+  const device = networkDevice(directory, unit)
   if (!device) {
     const exception = directory.unknownUnitException()
     return exception === undefined || pdu.length === 0 ? null : prepare({ function: pdu[0] & 0x7f, exception }, 'response')

@@ -10,8 +10,11 @@ import { MAX_FIFO_COUNT } from '../limits.ts'
 import type * as T from '../pdu/types.ts'
 import type { Encodable as Message } from '../pdu/codec.ts'
 
-/** Executes one decoded request against a device. */
-export type Executor = (request: any, device: Device) => Awaitable<Message | null>
+/**
+ * Executes one decoded request against a device. Declared as a method so that an executor may
+ * name the request type it handles (the handler dispatches by function name, so it gets that type).
+ */
+export type Executor = { execute(request: Message, device: Device): Awaitable<Message | null> }['execute']
 
 /** Applies `f` to a value or a promise of it, without a promise when there is none. */
 export function then<A, B>(value: Awaitable<A>, f: (a: A) => B | Promise<B>): Awaitable<B> {

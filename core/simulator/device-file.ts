@@ -82,21 +82,24 @@ function value(path: string, v: unknown, isBits: boolean): number | boolean {
   return int(path, v, 0, 0xffff)
 }
 
-function table(path: string, spec: TableSpec | undefined, isBits: boolean): DataBlock<any> {
+function table(path: string, spec: TableSpec | undefined, isBits: true): DataBlock<boolean>
+function table(path: string, spec: TableSpec | undefined, isBits: false): DataBlock<number>
+function table(path: string, spec: TableSpec | undefined, isBits: boolean): DataBlock<boolean> | DataBlock<number> {
   if (spec === undefined) return isBits ? SequentialBlock.bits(0, 0) : SequentialBlock.registers(0, 0)
   if (typeof spec !== 'object' || spec === null) fail(path, 'expected an object')
   for (const k of Object.keys(spec)) if (!['start', 'length', 'values', 'sparse'].includes(k)) fail(`${path}.${k}`, 'unknown key (start, length, values, sparse)')
   if (spec.sparse !== undefined) {
     if (spec.start !== undefined || spec.length !== undefined || spec.values !== undefined) fail(path, '"sparse" excludes start, length and values')
-    const map = new Map<number, any>()
-    for (const [a, v] of Object.entries(spec.sparse)) map.set(int(`${path}.sparse key`, Number(a), 0, 0xffff), value(`${path}.sparse.${a}`, v, isBits))
-    return new SparseBlock<any>(map)
+    const entries = Object.entries(spec.sparse).map(([a, v]) => [int(`${path}.sparse key`, Number(a), 0, 0xffff), value(`${path}.sparse.${a}`, v, isBits)] as const)
+    return isBits
+      ? new SparseBlock(new Map(entries.map(([a, v]) => [a, v === true]))) 
+      : new SparseBlock(new Map(entries.map(([a, v]) => [a, Number(v)])))
   }
   const start = spec.start === undefined ? 0 : int(`${path}.start`, spec.start, 0, 0xffff)
   const given = Array.isArray(spec.values) ? spec.values.length : 0
   const length = spec.length === undefined ? Math.max(given, 1) : int(`${path}.length`, spec.length, 0, 0x10000 - start)
   if (given > length) fail(`${path}.values`, `${given} values do not fit length ${length}`)
-  const initial: any[] = new Array(length).fill(isBits ? false : 0)
+  const initial: (number | boolean)[] = new Array(length).fill(isBits ? false : 0)
   if (Array.isArray(spec.values)) spec.values.forEach((v, i) => (initial[i] = value(`${path}.values[${i}]`, v, isBits)))
   else if (spec.values !== undefined) {
     for (const [a, v] of Object.entries(spec.values)) {
@@ -104,7 +107,7 @@ function table(path: string, spec: TableSpec | undefined, isBits: boolean): Data
       initial[address - start] = value(`${path}.values.${a}`, v, isBits)
     }
   }
-  return isBits ? SequentialBlock.bits(start, initial) : SequentialBlock.registers(start, initial)
+  return isBits ? SequentialBlock.bits(start, initial.map((v) => v === true)) : SequentialBlock.registers(start, initial.map(Number))
 }
 
 function numberedLists(path: string, spec: Record<string, number[]> | undefined, min: number): Record<number, number[]> {

@@ -1,22 +1,9 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  buildDevices,
-  connectClient,
-  createRtuFramer,
-  createServer,
-  createTcpFramer,
-  defaultDeviceFile,
-  encodeResponse,
-  openSerialLink,
-  parseAddress,
-  PduError,
-  TimeoutError,
-  TransportError,
-  type ByteLink,
-  type SerialAddress,
-} from '../../../core/index.ts'
+import { buildDevices, connectClient, createRtuFramer, createServer, createTcpFramer, defaultDeviceFile, encodeResponse, parseAddress, PduError, TimeoutError, TransportError, type SerialAddress } from '../../../core/index.ts'
+import { openSerialLink } from '../../../core/transport/serial.ts'
+import { type ByteLink } from '../../../core/transport/link.ts'
 import { ptyPair, type PtyPair } from '../../helpers/pty.ts'
 import { waitFor } from '../../helpers/wait.ts'
 import { rejects } from '../../helpers/throws.ts'
