@@ -1,12 +1,52 @@
 /**
- * `modbridge serve`: the device simulator on one or more addresses.
+ * `modbridge serve`: the device simulator on one or more addresses. A serial port that vanishes is
+ * reopened with back-off (as the gateway reopens its buses), and a failure it cannot recover from
+ * ends the process with a non-zero status, so a supervisor restarts it.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { buildDevices, createServer, defaultDeviceFile, loadDeviceFile, type ModbusServer } from '../core/index.ts'
+import { buildDevices, createServer, defaultDeviceFile, isSerial, loadDeviceFile, ModbusSerialServer, parseAddress, type ModbusServer } from '../core/index.ts'
+import { formatAddress } from '../core/index.ts'
+import { createLogger, logOptions, type LogArgs, type Logger } from './log.ts'
 
-interface ServeArgs {
+interface ServeArgs extends LogArgs {
   listen: string[]
   device?: string
+}
+
+const REOPEN_MIN_MS = 250
+const REOPEN_MAX_MS = 5000
+
+/** A serial server that reopens its port after it vanishes; resolves once the port is first open. */
+async function serveSerial(server: ModbusSerialServer, label: string, log: Logger): Promise<ModbusServer> {
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  const reopen = (delay: number) => {
+    timer = setTimeout(async () => {
+      if (stopped) return
+      try {
+        await server.listen()
+        log.info(`${label}: port reopened`)
+      } catch (err) {
+        log.warn(`${label}: cannot reopen the port (${(err as Error).message}); next attempt in ${Math.min(delay * 2, REOPEN_MAX_MS)} ms`)
+        reopen(Math.min(delay * 2, REOPEN_MAX_MS))
+      }
+    }, delay)
+  }
+  server.on('close', (err?: Error) => {
+    if (stopped) return
+    log.warn(`${label}: the port closed${err ? ` (${err.message})` : ''}; reopening`)
+    reopen(REOPEN_MIN_MS)
+  })
+  server.on('frameError', (err: Error) => log.debug(`${label}: ${err.message}`))
+  await server.listen()
+  return {
+    listen: async () => label,
+    async close() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await server.close()
+    },
+  }
 }
 
 /** The `serve` command. */
@@ -14,7 +54,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   command: 'serve',
   describe: 'Run the device simulator on one or more addresses',
   builder: (y: Argv) =>
-    y
+    logOptions(y)
       .option('listen', {
         type: 'string',
         array: true,
@@ -22,14 +62,21 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         describe: 'address to serve (repeatable): tcp://, udp://, rtu+tcp://, rtu://, ascii://, binary://',
       })
       .option('device', { type: 'string', describe: 'device description (JSON); default: unit 1 of the documented default device' })
-      .example('$0 serve --listen tcp://127.0.0.1:5020 --listen "rtu:///dev/pts/7?baud=19200" --device sim.json', '') as Argv<ServeArgs>,
+      .example('$0 serve --listen tcp://127.0.0.1:5020 --listen "rtu:///dev/pts/7?baud=19200" --device sim.json', '') as Argv<unknown> as Argv<ServeArgs>,
   async handler(args) {
+    const log = createLogger({ level: args.logLevel, format: args.logFormat })
     const { context } = args.device ? loadDeviceFile(args.device) : buildDevices(defaultDeviceFile())
     const servers: ModbusServer[] = []
-    for (const address of args.listen) {
-      const server = createServer(address, { context })
-      process.stdout.write(`serving ${await server.listen()}\n`)
-      servers.push(server)
+    for (const text of args.listen) {
+      const address = parseAddress(text)
+      if (isSerial(address)) {
+        servers.push(await serveSerial(new ModbusSerialServer({ context, address }), formatAddress(address), log))
+        log.info(`serving ${formatAddress(address)}`)
+      } else {
+        const server = createServer(address, { context })
+        log.info(`serving ${await server.listen()}`)
+        servers.push(server)
+      }
     }
     const stop = async () => {
       await Promise.all(servers.map((s) => s.close()))

@@ -4,12 +4,14 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import { ArgumentError } from '../core/index.ts'
+import { createLogger, logOptions, type LogArgs, type Logger } from '../cli/log.ts'
+import { attachGatewayLog } from './gateway-log.ts'
 import { configFromCli, loadConfig, type GatewayConfig } from './config.ts'
 import { Gateway } from './gateway.ts'
 import { startMonitor, type Monitor } from './monitor.ts'
 import { defaultGatewayConfig, startSimulatedBus, type SimulatedBus } from './simulated-bus.ts'
 
-interface ProxyArgs {
+interface ProxyArgs extends LogArgs {
   config?: string
   listen?: string[]
   bus?: string[]
@@ -20,26 +22,32 @@ interface ProxyArgs {
 }
 
 /** Starts a gateway (and its monitor) and prints where it serves; returns a stop function. */
-export async function runGateway(config: GatewayConfig, simulated?: SimulatedBus): Promise<{ gateway: Gateway; monitor?: Monitor; stop(): Promise<void> }> {
+export async function runGateway(
+  config: GatewayConfig,
+  simulated?: SimulatedBus,
+  log: Logger = createLogger(),
+): Promise<{ gateway: Gateway; monitor?: Monitor; stop(): Promise<void> }> {
   const gateway = new Gateway(config, simulated ? { links: { sim: simulated.open } } : {})
+  const detach = attachGatewayLog(gateway, log)
   const served = await gateway.start()
-  for (const a of served) process.stdout.write(`gateway listening on ${a}\n`)
-  for (const b of config.buses) process.stdout.write(`bus ${b.name}: ${simulated && b.name === 'sim' ? 'simulated RTU units 1-3 on a virtual 19200-baud line' : b.address.kind}\n`)
+  for (const a of served) log.info(`gateway listening on ${a}`)
+  for (const b of config.buses) log.info(`bus ${b.name}: ${simulated && b.name === 'sim' ? 'simulated RTU units 1-3 on a virtual 19200-baud line' : b.address.kind}`)
   // The monitor needs the running gateway, so it starts second; when it cannot (its port busy or
   // not permitted) the gateway is closed again and the TransportError goes to the CLI's one-line report.
   let monitor: Monitor | undefined
   try {
-    monitor = config.monitor ? await startMonitor(gateway, config.monitor) : undefined
+    monitor = config.monitor ? await startMonitor(gateway, config.monitor, undefined, { onWarning: (m) => log.warn(m) }) : undefined
   } catch (err) {
     await gateway.close()
     await simulated?.close()
     throw err
   }
-  if (monitor) process.stdout.write(`monitor on ${monitor.url} (metrics: ${monitor.url}metrics)\n`)
+  if (monitor) log.info(`monitor on ${monitor.url} (metrics: ${monitor.url}metrics)`)
   return {
     gateway,
     monitor,
     async stop() {
+      detach()
       await monitor?.close()
       await gateway.close()
       await simulated?.close()
@@ -52,7 +60,7 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
   command: 'proxy',
   describe: 'Run the multi-bus gateway (no options: in front of simulated RTU devices, no hardware needed)',
   builder: (y: Argv) =>
-    y
+    logOptions(y)
       .option('config', { type: 'string', describe: 'gateway configuration (JSON)' })
       .option('listen', { type: 'string', array: true, describe: 'upstream address (repeatable): tcp://, rtu+tcp://, udp://' })
       .option('bus', { type: 'string', array: true, describe: 'name=address of a downstream bus (repeatable)' })
@@ -62,19 +70,21 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
       .option('monitor', { type: 'string', describe: 'host:port of the live monitor, e.g. 127.0.0.1:8020' })
       .example('$0 proxy', 'the gateway on 127.0.0.1:5020 in front of three simulated RTU units')
       .example('$0 proxy --config gateway.json', '')
-      .example('$0 proxy --listen tcp://127.0.0.1:5020 --bus "a=rtu:///dev/ttyUSB0?baud=19200" --bus b=rtu+tcp://127.0.0.1:4001 --route 1-10=a --route 20=b:1', '') as Argv<ProxyArgs>,
+      .example('$0 proxy --listen tcp://127.0.0.1:5020 --bus "a=rtu:///dev/ttyUSB0?baud=19200" --bus b=rtu+tcp://127.0.0.1:4001 --route 1-10=a --route 20=b:1', '')
+      .example('$0 proxy --log-level debug --log-format json', 'every client connect and stray frame, as JSON lines') as Argv<unknown> as Argv<ProxyArgs>,
   async handler(args) {
+    const log = createLogger({ level: args.logLevel, format: args.logFormat })
     let running: Awaited<ReturnType<typeof runGateway>>
     if (args.config) {
       if (args.bus || args.route) throw new ArgumentError('give either --config or --bus/--route, not both')
-      running = await runGateway(loadConfig(args.config))
+      running = await runGateway(loadConfig(args.config), undefined, log)
     } else if (args.bus || args.route) {
       if (!args.bus || !args.route) throw new ArgumentError('--bus and --route go together: name the buses and route units to them')
-      running = await runGateway(configFromCli({ listen: args.listen ?? ['tcp://127.0.0.1:5020'], bus: args.bus, route: args.route, timeout: args.timeout, retries: args.retries, monitor: args.monitor }))
+      running = await runGateway(configFromCli({ listen: args.listen ?? ['tcp://127.0.0.1:5020'], bus: args.bus, route: args.route, timeout: args.timeout, retries: args.retries, monitor: args.monitor }), undefined, log)
     } else {
       const config = defaultGatewayConfig({ listen: args.listen?.[0], monitor: args.monitor })
-      running = await runGateway(config, await startSimulatedBus([1, 2, 3], 19200))
-      process.stdout.write(`try: npx modbridge read holding --target ${running.gateway.listening[0]} --unit 1 --quantity 10\n`)
+      running = await runGateway(config, await startSimulatedBus([1, 2, 3], 19200), log)
+      log.info(`try: npx modbridge read holding --target ${running.gateway.listening[0]} --unit 1 --quantity 10`)
     }
     const stop = async () => {
       await running.stop()

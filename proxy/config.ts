@@ -7,7 +7,7 @@
  *   "buses": {
  *     "a": { "address": "rtu:///dev/ttyUSB0?baud=19200&parity=E", "timeout": 1000, "retries": 1,
  *            "broadcastDelay": 100, "queueLimit": 64, "queueTimeout": 3000 },
- *     "b": { "address": "tcp://127.0.0.1:1502", "maxInFlight": 4 }
+ *     "b": { "address": "tcp://127.0.0.1:1502", "maxInFlight": 16 }
  *   },
  *   "routes": [
  *     { "units": "1-10", "bus": "a" },

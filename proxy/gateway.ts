@@ -48,7 +48,8 @@ const WHEN_UNAVAILABLE: Record<UnavailableCause, ExceptionName | 'noResponse'> =
 
 /**
  * A running gateway. Events: 'transaction' (TransactionEvent), 'client' ('connect' | 'disconnect',
- * ListenerClient), 'bus' (name, 'up' | 'down', reason), 'stray' (bus, StrayRecord), 'timeout' (bus, unit, reason).
+ * ListenerClient), 'refused' (remote, why), 'bus' (name, 'up' | 'down', reason), 'stray' (bus, StrayRecord),
+ * 'timeout' (bus, unit, reason).
  */
 export class Gateway extends EventEmitter {
   readonly buses = new Map<string, Bus>()
@@ -85,6 +86,7 @@ export class Gateway extends EventEmitter {
         responder: (client, unit, pdu) => this.forward(client, unit, Buffer.from(pdu)),
       })
       listener.on('connection', (c: ListenerClient) => this.emit('client', 'connect', c))
+      listener.on('refused', (remote: string, why: string) => this.emit('refused', remote, why))
       listener.on('disconnect', (c: ListenerClient) => {
         for (const bus of this.buses.values()) bus.withdraw(c.id)
         this.emit('client', 'disconnect', c)

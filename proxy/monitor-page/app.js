@@ -26,8 +26,17 @@ function busRow(b) {
   bar.style.width = `${Math.round(b.utilization * 80)}px`
   util.append(bar, `${fixed(b.utilization * 100)} %`)
   tr.append(cell(b.name), cell(b.state), util, cell(b.queued, 'num queue'), cell(b.inFlight, 'num'), cell(fixed(b.tps), 'num tps'),
-    cell(b.transactions, 'num transactions'), cell(b.timeouts, 'num'), cell(b.rejectedQueueFull, 'num'), cell(fixed(b.latency.p50, 2), 'num'), cell(fixed(b.latency.p99, 2), 'num'))
+    cell(b.transactions, 'num transactions'), cell(b.timeouts, 'num'), cell(b.rejectedQueueFull, 'num'),
+    strayCell(b), cell(b.framingErrors, 'num framing-errors'), cell(fixed(b.latency.p50, 2), 'num'), cell(fixed(b.latency.p99, 2), 'num'))
   return tr
+}
+
+/** Stray frames: the count, with the last one's hex and reason as a tooltip. */
+function strayCell(b) {
+  const td = cell(b.discarded, 'num stray')
+  const last = b.recentStray && b.recentStray[0]
+  if (last) td.title = `last: unit ${last.unit} ${last.hex} (${last.reason})`
+  return td
 }
 
 function unitRow(u) {

@@ -1,0 +1,61 @@
+/**
+ * What a gateway tells its operator: buses going down and coming back with the reason, timeouts
+ * and stray frames (rate-limited: at most one line per bus and kind per interval, with the count of
+ * lines held back), refused connections, and client connects and disconnects at debug.
+ */
+import type { Logger } from 'pino'
+import type { ListenerClient } from '../core/index.ts'
+import type { StrayRecord } from './bus.ts'
+import type { Gateway } from './gateway.ts'
+
+/** Lets one line through per key and interval; counts the rest. */
+class RateLimit {
+  private readonly last = new Map<string, { at: number; held: number }>()
+  constructor(private readonly intervalMs: number) {}
+
+  /** The number of lines held back since the last one, or -1 when this one is held back too. */
+  pass(key: string): number {
+    const now = performance.now()
+    const e = this.last.get(key)
+    if (e && now - e.at < this.intervalMs) {
+      e.held++
+      return -1
+    }
+    this.last.set(key, { at: now, held: 0 })
+    return e?.held ?? 0
+  }
+}
+
+/** Logs a gateway's events; returns a function that stops it. */
+export function attachGatewayLog(gateway: Gateway, log: Logger, intervalMs = 1000): () => void {
+  const limit = new RateLimit(intervalMs)
+  const onBus = (bus: string, state: string, reason: string) => {
+    if (state === 'down') log.warn({ bus, reason }, `bus ${bus} is down: ${reason}; reopening in the background`)
+    else log.info({ bus, reason }, `bus ${bus} is up (${reason})`)
+  }
+  const onTimeout = (bus: string, unit: number, reason: string) => {
+    const held = limit.pass(`timeout:${bus}`)
+    if (held >= 0) log.warn({ bus, unit, held }, `bus ${bus}: ${reason}${held ? ` (${held} more since the last line)` : ''}`)
+  }
+  const onStray = (bus: string, s: StrayRecord) => {
+    const held = limit.pass(`stray:${bus}`)
+    if (held >= 0) log.debug({ bus, unit: s.unit, frame: s.hex, held }, `bus ${bus}: stray frame from unit ${s.unit} discarded: ${s.reason}`)
+  }
+  const onClient = (what: string, c: ListenerClient) => log.debug({ client: c.id, remote: c.remote, transport: c.transport }, `client ${c.id} ${what === 'connect' ? 'connected from' : 'disconnected:'} ${c.remote}`)
+  const onRefused = (remote: string, why: string) => {
+    const held = limit.pass('refused')
+    if (held >= 0) log.warn({ remote, held }, `connection from ${remote} refused: ${why}`)
+  }
+  gateway.on('bus', onBus)
+  gateway.on('timeout', onTimeout)
+  gateway.on('stray', onStray)
+  gateway.on('client', onClient)
+  gateway.on('refused', onRefused)
+  return () => {
+    gateway.off('bus', onBus)
+    gateway.off('timeout', onTimeout)
+    gateway.off('stray', onStray)
+    gateway.off('client', onClient)
+    gateway.off('refused', onRefused)
+  }
+}
