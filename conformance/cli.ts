@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
-import { ArgumentError } from '../core/index.ts'
+import { ArgumentError, defaultRegistry } from '../core/index.ts'
 import { diffReports, renderDiff } from './diff.ts'
 import { probeProfile } from './probe.ts'
 import { loadProfile } from './profile.ts'
@@ -86,7 +86,7 @@ const run: CommandModule<object, RunArgs> = {
       .option('out', { type: 'string', describe: 'report folder (default reports/<date-time>)' })
       .option('timeout', { type: 'number', default: 1000, describe: 'reply timeout per request, ms' })
       .example('$0 conformance run --target tcp://127.0.0.1:5020 --unit 1 --out reports/sim', '')
-      .example('$0 conformance run --target "rtu:///dev/ttyUSB0?baud=19200" --unit 3 --profile device.json --level interop --only 03,10', '') as Argv<RunArgs>,
+      .example('$0 conformance run --target "rtu:///dev/ttyUSB0?baud=19200" --unit 3 --profile device.json --level interop --only 03,10', ''),
   async handler(args) {
     const profile = args.profile ? loadProfile(args.profile) : undefined
     const only = args.only ? functionList(args.only) : undefined
@@ -114,7 +114,7 @@ const probe: CommandModule<object, ProbeArgs> = {
       .option('unit', { type: 'number', default: 1 })
       .option('out', { type: 'string', describe: 'write the profile here (default: print it)' })
       .option('timeout', { type: 'number', default: 1000, describe: 'reply timeout per request, ms' })
-      .example('$0 conformance probe --target tcp://127.0.0.1:5020 --unit 1 --out device.json', '') as Argv<ProbeArgs>,
+      .example('$0 conformance probe --target tcp://127.0.0.1:5020 --unit 1 --out device.json', ''),
   async handler(args) {
     const target = await openTarget(args.target)
     try {
@@ -126,7 +126,7 @@ const probe: CommandModule<object, ProbeArgs> = {
         waitMs: args.timeout,
         silenceMs: 300,
         nextTid: () => (tid = (tid + 1) & 0xffff),
-        profile: { functions: [], readable: {}, writable: {} },
+        registry: defaultRegistry,
       })
       const text = JSON.stringify(profile, null, 2) + '\n'
       if (args.out) {
@@ -151,7 +151,7 @@ const diff: CommandModule<object, DiffArgs> = {
     y
       .positional('old', { type: 'string', demandOption: true, describe: 'the earlier report.json' })
       .positional('new', { type: 'string', demandOption: true, describe: 'the later report.json' })
-      .example('$0 conformance diff reports/fw-1.2/report.json reports/fw-1.3/report.json', '') as unknown as Argv<DiffArgs>,
+      .example('$0 conformance diff reports/fw-1.2/report.json reports/fw-1.3/report.json', ''),
   handler(args) {
     const read = (p: string) => {
       try {

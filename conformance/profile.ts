@@ -53,41 +53,96 @@ function fail(source: string, path: string, why: string): never {
   throw new ArgumentError(`profile ${source}: ${path}: ${why}`)
 }
 
-function ranges(source: string, path: string, v: unknown): Range[] | undefined {
-  if (v === undefined) return undefined
-  if (!Array.isArray(v)) fail(source, path, 'expected an array of [first, last] ranges')
-  return v.map((r, i) => {
-    if (!Array.isArray(r) || r.length !== 2 || !r.every((n) => Number.isInteger(n) && n >= 0 && n <= 0xffff) || r[0] > r[1]) {
-      fail(source, `${path}[${i}]`, `expected [first, last] with 0 <= first <= last <= 65535, got ${JSON.stringify(r)}`)
+type Json = Record<string, unknown>
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isArray = (v: unknown): v is unknown[] => Array.isArray(v)
+const isInteger = (v: unknown): v is number => Number.isInteger(v)
+const isWord = (v: unknown): v is number => isInteger(v) && v >= 0 && v <= 0xffff
+const isRange = (v: unknown): v is Range => isArray(v) && v.length === 2 && isWord(v[0]) && isWord(v[1]) && v[0] <= v[1]
+
+const KEYS = ['unit', 'functions', 'diagnostics', 'readable', 'writable', 'files', 'fifos', 'identity', 'limits']
+const LIMIT_KEYS = ['readBits', 'readRegisters', 'writeBits', 'writeRegisters'] as const
+
+/** Typed readers of one profile's fields: each returns undefined when the field is absent, and names the source and path it rejects. */
+class Reader {
+  constructor(private readonly source: string) {}
+
+  ranges(path: string, v: unknown): Range[] | undefined {
+    if (v === undefined) return undefined
+    if (!isArray(v)) fail(this.source, path, 'expected an array of [first, last] ranges')
+    return v.map((r, i) => {
+      if (!isRange(r)) fail(this.source, `${path}[${i}]`, `expected [first, last] with 0 <= first <= last <= 65535, got ${JSON.stringify(r)}`)
+      return [r[0], r[1]]
+    })
+  }
+
+  integers(path: string, v: unknown, min: number, max: number, what: string): number[] | undefined {
+    if (v === undefined) return undefined
+    if (!isArray(v) || !v.every((n): n is number => isInteger(n) && n >= min && n <= max)) fail(this.source, path, `expected an array of ${what}`)
+    return v
+  }
+
+  files(v: unknown): DeviceProfile['files'] {
+    if (v === undefined) return undefined
+    if (!isArray(v)) fail(this.source, 'files', 'expected an array of { file, records }')
+    return v.map((f, i) => {
+      if (!isObject(f) || !isInteger(f.file) || !isInteger(f.records)) fail(this.source, `files[${i}]`, `expected { file, records } integers, got ${JSON.stringify(f)}`)
+      return { file: f.file, records: f.records }
+    })
+  }
+
+  identity(v: unknown): Record<string, string> | undefined {
+    if (v === undefined) return undefined
+    if (!isObject(v)) fail(this.source, 'identity', 'expected an object of object id → value')
+    const out: Record<string, string> = {}
+    for (const [id, value] of Object.entries(v)) out[id] = typeof value === 'string' ? value : fail(this.source, `identity.${id}`, 'expected a string')
+    return out
+  }
+
+  limits(v: unknown): DeviceProfile['limits'] {
+    if (v === undefined) return undefined
+    if (!isObject(v)) fail(this.source, 'limits', 'expected an object')
+    const out: NonNullable<DeviceProfile['limits']> = {}
+    for (const [k, n] of Object.entries(v)) {
+      const key = LIMIT_KEYS.find((l) => l === k) ?? fail(this.source, `limits.${k}`, 'unknown key')
+      out[key] = isInteger(n) && n >= 1 ? n : fail(this.source, `limits.${k}`, 'expected a positive integer')
     }
-    return [r[0], r[1]] as Range
-  })
+    return out
+  }
+
+  tables(path: string, v: unknown): Json {
+    if (v === undefined) return {}
+    if (!isObject(v)) fail(this.source, path, 'expected an object of ranges per table')
+    return v
+  }
 }
 
 /** Validates a parsed profile. */
 export function validateProfile(raw: unknown, source = '(inline)'): DeviceProfile {
-  if (typeof raw !== 'object' || raw === null) fail(source, '(top)', 'expected an object')
-  const p = raw as Record<string, any>
-  for (const k of Object.keys(p)) {
-    if (!['unit', 'functions', 'diagnostics', 'readable', 'writable', 'files', 'fifos', 'identity', 'limits'].includes(k)) fail(source, k, 'unknown key')
+  if (!isObject(raw)) fail(source, '(top)', 'expected an object')
+  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) fail(source, k, 'unknown key')
+  const read = new Reader(source)
+  const unit = raw.unit
+  if (unit !== undefined && !(isInteger(unit) && unit >= 0 && unit <= 255)) fail(source, 'unit', 'expected 0..255')
+  const readable = read.tables('readable', raw.readable)
+  const writable = read.tables('writable', raw.writable)
+  return {
+    unit,
+    functions: read.integers('functions', raw.functions, 1, 127, 'function codes 1..127') ?? fail(source, 'functions', 'expected an array of function codes 1..127'),
+    diagnostics: read.integers('diagnostics', raw.diagnostics, 0, 0xffff, 'sub-function codes 0..65535'),
+    readable: {
+      coils: read.ranges('readable.coils', readable.coils),
+      discreteInputs: read.ranges('readable.discreteInputs', readable.discreteInputs),
+      holdingRegisters: read.ranges('readable.holdingRegisters', readable.holdingRegisters),
+      inputRegisters: read.ranges('readable.inputRegisters', readable.inputRegisters),
+    },
+    writable: { coils: read.ranges('writable.coils', writable.coils), holdingRegisters: read.ranges('writable.holdingRegisters', writable.holdingRegisters) },
+    files: read.files(raw.files),
+    fifos: read.integers('fifos', raw.fifos, 0, 0xffff, 'FIFO pointer addresses 0..65535'),
+    identity: read.identity(raw.identity),
+    limits: read.limits(raw.limits),
   }
-  if (!Array.isArray(p.functions) || !p.functions.every((f: unknown) => Number.isInteger(f) && (f as number) >= 1 && (f as number) <= 127)) {
-    fail(source, 'functions', 'expected an array of function codes 1..127')
-  }
-  const out: DeviceProfile = {
-    unit: p.unit === undefined ? undefined : Number.isInteger(p.unit) && p.unit >= 0 && p.unit <= 255 ? p.unit : fail(source, 'unit', 'expected 0..255'),
-    functions: p.functions,
-    diagnostics: p.diagnostics,
-    readable: {},
-    writable: {},
-    files: p.files,
-    fifos: p.fifos,
-    identity: p.identity,
-    limits: p.limits,
-  }
-  for (const t of ['coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'] as const) out.readable[t] = ranges(source, `readable.${t}`, p.readable?.[t])
-  for (const t of ['coils', 'holdingRegisters'] as const) out.writable[t] = ranges(source, `writable.${t}`, p.writable?.[t])
-  return out
 }
 
 /** Reads and validates a profile file. */

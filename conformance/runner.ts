@@ -2,18 +2,20 @@
  * Runs the conformance cases against a target and assembles the report.
  */
 import { readFileSync } from 'node:fs'
-import { TransportError, type ByteLink } from '../core/index.ts'
+import { defaultRegistry, TransportError, type Registry } from '../core/index.ts'
+import { type ByteLink } from '../core/transport/link.ts'
+import { loadPduVectors, type PduVector } from '../vectors/loader.ts'
 import { framingCases } from './cases/framing-cases.ts'
 import type { CaseContext, CaseDefinition, CaseOutcome } from './cases/case.ts'
 import { scenarioCases } from './cases/scenario-cases.ts'
-import { unassignedCases, vectorCases } from './cases/vector-cases.ts'
+import { unassignedCases } from './cases/unassigned-cases.ts'
+import { vectorCases } from './cases/vector-cases.ts'
 import { probeProfile } from './probe.ts'
 import type { DeviceProfile } from './profile.ts'
 import { REPORT_SCHEMA, type CaseReport, type ConformanceReport, type Counts, type Level, type Severity } from './report.ts'
 import { openTarget } from './targets/open.ts'
 import type { RawTarget } from './targets/target.ts'
 import { summarizeTimes } from './timing.ts'
-import { loadPduVectors } from './vectors.ts'
 
 /** Options of a run. */
 export interface RunOptions {
@@ -31,6 +33,13 @@ export interface RunOptions {
   silenceMs?: number
   /** Serial: an open link instead of the port (virtual lines, tests). */
   link?: ByteLink
+  /**
+   * What every function code means (default: the built-in registry). A registry with user function
+   * codes makes the runner judge their requests and replies as it judges the built-in ones.
+   */
+  registry?: Registry
+  /** The PDU vectors to replay (default: every vector in vectors/), e.g. with vectors for user function codes. */
+  vectors?: PduVector[]
   /** Called after each case. */
   onProgress?(done: number, total: number, c: CaseReport): void
 }
@@ -38,9 +47,9 @@ export interface RunOptions {
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 /** Every case that applies to a target, in a stable order. */
-export function selectCases(target: RawTarget, only?: number[]): CaseDefinition[] {
+export function selectCases(target: RawTarget, only?: number[], vectors: PduVector[] = loadPduVectors(), registry: Registry = defaultRegistry): CaseDefinition[] {
   const framing = target.framer === 'tcp' ? framingCases('mbap') : target.serial ? framingCases('serial') : framingCases('rtu-stream')
-  const all = [...vectorCases(loadPduVectors()), ...unassignedCases(), ...framing, ...scenarioCases()]
+  const all = [...vectorCases(vectors, registry), ...unassignedCases(registry), ...framing, ...scenarioCases()]
   return only ? all.filter((c) => c.functionCode !== null && only.includes(c.functionCode)) : all
 }
 
@@ -75,10 +84,11 @@ export async function runConformance(o: RunOptions): Promise<ConformanceReport> 
   try {
     const waitMs = o.waitMs ?? 1000
     let tid = 0
-    const base = { target, unit: o.unit, level: o.level, waitMs, silenceMs: o.silenceMs ?? (target.serial ? 500 : 300), nextTid: () => (tid = (tid + 1) & 0xffff) }
-    const profile = o.profile ?? (await probeProfile({ ...base, profile: { functions: [], readable: {}, writable: {} } }))
+    const registry = o.registry ?? defaultRegistry
+    const base = { target, unit: o.unit, level: o.level, waitMs, silenceMs: o.silenceMs ?? (target.serial ? 500 : 300), nextTid: () => (tid = (tid + 1) & 0xffff), registry }
+    const profile = o.profile ?? (await probeProfile(base))
     const ctx: CaseContext = { ...base, profile }
-    const defs = selectCases(target, o.only)
+    const defs = selectCases(target, o.only, o.vectors, registry)
     const cases: CaseReport[] = []
     const gaps: number[] = []
     let wireChars = 0
@@ -111,7 +121,8 @@ export async function runConformance(o: RunOptions): Promise<ConformanceReport> 
       o.onProgress?.(cases.length, defs.length, report)
     }
     const all = counts(cases)
-    const bySeverity = Object.fromEntries((['must', 'should', 'may'] as Severity[]).map((s) => [s, counts(cases.filter((c) => c.severity === s))])) as Record<Severity, Counts>
+    const of = (s: Severity) => counts(cases.filter((c) => c.severity === s))
+    const bySeverity: Record<Severity, Counts> = { must: of('must'), should: of('should'), may: of('may') }
     return {
       schema: REPORT_SCHEMA,
       tool: { name: 'modbridge', version: VERSION },

@@ -1,71 +1,95 @@
 /**
- * What a request touches, so a reply can be judged against the profile: the table and address
- * range, whether it writes, and whether the profile says the device has it.
+ * What the profile says the answer to a well-formed request is, in the order of the spec's state
+ * diagrams (§6.x, figure per function; §7): the function is claimed (else 01), then its
+ * sub-function or MEI type (else 01), then every span of data the request touches — which the
+ * registry tells — lies in the profile's map (else 02).
  */
-import type { Message } from '../../core/index.ts'
+import { defaultRegistry, EXCEPTION_CODES, FUNCTION_CODES, hex, MEI_READ_DEVICE_ID, READ_DEVICE_ID_CODES, type Access, type Message, type ReadDeviceIdentificationRequest, type Registry } from '../../core/index.ts'
 import { covers, readable, writable, type DeviceProfile } from '../profile.ts'
 
 /** What the profile says about a request: served normally, or which exception is right. */
 export type Expectation = { kind: 'normal' } | { kind: 'exception'; codes: number[]; why: string }
 
-const TABLE_OF: Record<string, 'coils' | 'discreteInputs' | 'holdingRegisters' | 'inputRegisters'> = {
-  readCoils: 'coils',
-  readDiscreteInputs: 'discreteInputs',
-  readHoldingRegisters: 'holdingRegisters',
-  readInputRegisters: 'inputRegisters',
+const NORMAL: Expectation = { kind: 'normal' }
+
+function refuse(code: number, why: string): Expectation {
+  return { kind: 'exception', codes: [code], why }
 }
 
-/** The right answer to a well-formed request, from the profile. */
-export function expectationFor(profile: DeviceProfile, fc: number, m: Message): Expectation {
-  if (!profile.functions.includes(fc)) return { kind: 'exception', codes: [0x01], why: `function ${fc} is not claimed by the profile` }
-  const r = m as unknown as Record<string, any>
-  const outside = (what: string): Expectation => ({ kind: 'exception', codes: [0x02], why: `${what} is outside the profile's map` })
-  switch (m.function) {
-    case 'readCoils':
-    case 'readDiscreteInputs':
-    case 'readHoldingRegisters':
-    case 'readInputRegisters': {
-      const table = TABLE_OF[m.function]
-      return readable(profile, table, r.address, r.quantity) ? { kind: 'normal' } : outside(`${table} ${r.address}..${r.address + r.quantity - 1}`)
+/**
+ * The sub-functions (08) or MEI types (2B) the profile claims for a function, or undefined when
+ * they are not judged. 2B: only Read Device Identification is judged; the profile cannot claim
+ * other MEI types, so they must draw 01.
+ */
+function claimedSubFunctions(profile: DeviceProfile, code: number): readonly number[] | undefined {
+  if (code === FUNCTION_CODES.diagnostics) return profile.diagnostics
+  if (code === FUNCTION_CODES.encapsulatedInterfaceTransport) return [MEI_READ_DEVICE_ID]
+  return undefined
+}
+
+function subFunctionRefused(code: number, sub: number): string {
+  return code === FUNCTION_CODES.diagnostics
+    ? `diagnostics sub-function ${sub} is not claimed by the profile`
+    : `MEI type ${hex(sub)} is not claimed (only ${hex(MEI_READ_DEVICE_ID)}, Read Device Identification, is judged)`
+}
+
+const TABLE_NAMES: Record<Access['table'], string> = {
+  coils: 'coils',
+  discreteInputs: 'discrete inputs',
+  holdingRegisters: 'holding registers',
+  inputRegisters: 'input registers',
+  file: 'file',
+  fifo: 'FIFO',
+}
+
+/** A span as the report shows it: `holding registers 5..9 (write)`, `file 1 records 0..3`, `FIFO 1246`. */
+function describe(a: Access): string {
+  const last = a.address + a.quantity - 1
+  if (a.table === 'fifo') return `FIFO ${a.address}`
+  if (a.table === 'file') return `file ${a.file} records ${a.address}..${last}`
+  return `${TABLE_NAMES[a.table]} ${a.address}..${last}${a.write ? ' (write)' : ''}`
+}
+
+/** True when the profile says the device has the span, for reading or (a.write) writing. */
+function inProfile(profile: DeviceProfile, a: Access): boolean {
+  switch (a.table) {
+    case 'coils':
+    case 'holdingRegisters':
+      return a.write ? writable(profile, a.table, a.address, a.quantity) : readable(profile, a.table, a.address, a.quantity)
+    case 'discreteInputs':
+    case 'inputRegisters':
+      return !a.write && readable(profile, a.table, a.address, a.quantity)
+    case 'file': {
+      const f = profile.files?.find((x) => x.file === a.file)
+      return f !== undefined && covers([[0, f.records - 1]], a.address, a.quantity)
     }
-    case 'writeSingleCoil':
-      return writable(profile, 'coils', r.address, 1) ? { kind: 'normal' } : outside(`coil ${r.address}`)
-    case 'writeMultipleCoils':
-      return writable(profile, 'coils', r.address, r.values.length) ? { kind: 'normal' } : outside(`coils ${r.address}..${r.address + r.values.length - 1}`)
-    case 'writeSingleRegister':
-    case 'maskWriteRegister':
-      return writable(profile, 'holdingRegisters', r.address, 1) ? { kind: 'normal' } : outside(`holding register ${r.address}`)
-    case 'writeMultipleRegisters':
-      return writable(profile, 'holdingRegisters', r.address, r.values.length) ? { kind: 'normal' } : outside(`holding registers ${r.address}..${r.address + r.values.length - 1}`)
-    case 'readWriteMultipleRegisters':
-      if (!writable(profile, 'holdingRegisters', r.writeAddress, r.values.length)) return outside(`holding registers ${r.writeAddress}.. (write)`)
-      return readable(profile, 'holdingRegisters', r.readAddress, r.readQuantity) ? { kind: 'normal' } : outside(`holding registers ${r.readAddress}.. (read)`)
-    case 'readFileRecord':
-    case 'writeFileRecord': {
-      const files = profile.files ?? []
-      for (const sub of r.records) {
-        const f = files.find((x) => x.file === sub.file)
-        const length = sub.length ?? sub.values.length
-        if (!f || !covers([[0, f.records - 1]], sub.record, length)) return outside(`file ${sub.file} records ${sub.record}..${sub.record + length - 1}`)
-      }
-      return { kind: 'normal' }
-    }
-    case 'readFifoQueue':
-      return (profile.fifos ?? []).includes(r.address) ? { kind: 'normal' } : outside(`FIFO ${r.address}`)
-    case 'diagnostics':
-      if (profile.diagnostics && !profile.diagnostics.includes(r.subFunction)) {
-        return { kind: 'exception', codes: [0x01], why: `diagnostics sub-function ${r.subFunction} is not claimed by the profile` }
-      }
-      return { kind: 'normal' }
-    case 'encapsulatedInterfaceTransport':
-      return { kind: 'exception', codes: [0x01], why: `MEI type ${r.meiType} is not claimed (only 0x0E is judged)` }
-    case 'readDeviceIdentification':
-      if (r.readCode === 4) {
-        const ids = Object.keys(profile.identity ?? {}).map(Number)
-        return ids.includes(r.objectId) ? { kind: 'normal' } : { kind: 'exception', codes: [0x02], why: `object ${r.objectId} is not in the profile's identity` }
-      }
-      return { kind: 'normal' }
-    default:
-      return { kind: 'normal' }
+    case 'fifo':
+      return (profile.fifos ?? []).includes(a.address)
   }
+}
+
+function isDeviceIdRequest(m: Message): m is ReadDeviceIdentificationRequest {
+  return m.function === 'readDeviceIdentification' && 'readCode' in m && 'objectId' in m
+}
+
+/**
+ * The right answer to a well-formed request (`pdu`, and `request` as decoded), from the profile.
+ * The registry tells the function's sub-function and the data it touches.
+ */
+export function expectationFor(profile: DeviceProfile, pdu: Buffer, request: Message, registry: Registry = defaultRegistry): Expectation {
+  const facts = registry.facts(pdu)
+  if (!profile.functions.includes(facts.code)) return refuse(EXCEPTION_CODES.illegalFunction, `function ${facts.code} is not claimed by the profile`)
+  const claimed = claimedSubFunctions(profile, facts.code)
+  if (claimed && facts.subFunction !== undefined && !claimed.includes(facts.subFunction)) {
+    return refuse(EXCEPTION_CODES.illegalFunction, subFunctionRefused(facts.code, facts.subFunction))
+  }
+  for (const a of registry.access(request) ?? []) {
+    if (!inProfile(profile, a)) return refuse(EXCEPTION_CODES.illegalDataAddress, `${describe(a)} is outside the profile's map`)
+  }
+  // Individual access (§6.21, read code 04) names one object: the profile's identity lists them.
+  if (isDeviceIdRequest(request) && request.readCode === READ_DEVICE_ID_CODES.specific) {
+    const ids = Object.keys(profile.identity ?? {}).map(Number)
+    if (!ids.includes(request.objectId)) return refuse(EXCEPTION_CODES.illegalDataAddress, `object ${request.objectId} is not in the profile's identity`)
+  }
+  return NORMAL
 }

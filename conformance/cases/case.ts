@@ -2,7 +2,7 @@
  * The case model: every conformance case has an id, a spec section, a severity, a level and a
  * category, and a run() that sends bytes to the target and judges what comes back.
  */
-import { decodeResponse, exceptionName, hex, type Message } from '../../core/index.ts'
+import { decodeResponse, EXCEPTION_FLAG, exceptionName, hex, type Message, type Registry } from '../../core/index.ts'
 import type { DeviceProfile } from '../profile.ts'
 import type { CaseReport, Level, Observation, Verdict } from '../report.ts'
 import type { Exchange, RawTarget, ReplyFrame } from '../targets/target.ts'
@@ -19,6 +19,8 @@ export interface CaseContext {
   silenceMs: number
   /** A fresh MBAP transaction id for each request. */
   nextTid(): number
+  /** What every function code means: how requests are judged and replies checked (user codes included). */
+  registry: Registry
 }
 
 /** What a case found: the judged part of a CaseReport, plus the gaps seen inside the reply. */
@@ -35,17 +37,17 @@ export function spacedHex(buf: Buffer | null | undefined): string | null {
 }
 
 /** A reply as an observation: its hex and what it decodes to. */
-export function observe(reply: ReplyFrame | null, closed = false, framingErrors: string[] = []): Observation {
+export function observe(reply: ReplyFrame | null, closed = false, framingErrors: string[] = [], registry?: Registry): Observation {
   if (!reply && framingErrors.length) return { hex: null, description: `no valid reply: ${framingErrors[0]}` }
   if (!reply) return { hex: null, description: closed ? 'no reply; the device closed the connection' : 'no reply (silence)' }
-  return { hex: spacedHex(reply.raw), description: describePdu(reply.pdu) }
+  return { hex: spacedHex(reply.raw), description: describePdu(reply.pdu, registry) }
 }
 
-/** A short text for a reply PDU. */
-export function describePdu(pdu: Buffer): string {
-  if (pdu[0] & 0x80) return `exception ${hex(pdu[1] ?? 0)} (${exceptionName(pdu[1] ?? 0)}) to function ${hex(pdu[0] & 0x7f)}`
+/** A short text for a reply PDU, decoded with `registry` (user codes included) when given. */
+export function describePdu(pdu: Buffer, registry?: Registry): string {
+  if (pdu[0] & EXCEPTION_FLAG) return `exception ${hex(pdu[1] ?? 0)} (${exceptionName(pdu[1] ?? 0)}) to function ${hex(pdu[0] & ~EXCEPTION_FLAG)}`
   try {
-    return summarize(decodeResponse(pdu))
+    return summarize(registry ? decodeResponse(pdu, 0, pdu.length, registry) : decodeResponse(pdu))
   } catch (err) {
     return `malformed ${hex(pdu[0])} reply: ${(err as Error).message}`
   }
@@ -53,41 +55,42 @@ export function describePdu(pdu: Buffer): string {
 
 /** A compact description of a decoded message. */
 export function summarize(m: Message): string {
-  const { function: fn, ...rest } = m as unknown as Record<string, unknown>
+  const { function: fn, ...rest } = m
   const text = JSON.stringify(rest, (_k, v) => (Array.isArray(v) && v.length > 12 ? `[${v.length} items]` : v))
   return `${String(fn)} ${text.length > 160 ? text.slice(0, 157) + '…' : text}`
 }
 
 /** Sends a PDU to the context's unit (or `unit`) and waits for the reply. */
-export async function send(ctx: CaseContext, pdu: Buffer, options: { unit?: number; waitMs?: number } = {}): Promise<{ adu: Buffer; exchange: Exchange }> {
+export async function send(ctx: Pick<CaseContext, 'target' | 'unit' | 'waitMs' | 'nextTid'>, pdu: Buffer, options: { unit?: number; waitMs?: number } = {}): Promise<{ adu: Buffer; exchange: Exchange }> {
   const adu = ctx.target.frame(options.unit ?? ctx.unit, pdu, ctx.nextTid())
   const exchange = await ctx.target.exchange(adu, { waitMs: options.waitMs ?? ctx.waitMs, requestPdu: pdu })
   return { adu, exchange }
 }
 
-/** An outcome from parts. */
-export function outcome(verdict: Verdict, adu: Buffer | null, expected: string, exchange: Exchange | null, message: string | null, expectedHex: string | null = null): CaseOutcome {
+/** An outcome from parts; `registry` describes the reply when it may be a user function's. */
+export function outcome(verdict: Verdict, adu: Buffer | null, expected: string, exchange: Exchange | null, message: string | null, registry?: Registry): CaseOutcome {
   return {
     verdict,
     message,
     request: spacedHex(adu),
-    expected: { hex: expectedHex, description: expected },
-    actual: exchange ? observe(exchange.reply, exchange.closed, exchange.framingErrors) : { hex: null, description: 'not sent' },
+    expected: { hex: null, description: expected },
+    actual: exchange ? observe(exchange.reply, exchange.closed, exchange.framingErrors, registry) : { hex: null, description: 'not sent' },
     responseMs: exchange?.responseMs ?? null,
     gapsMs: exchange?.gapsMs,
   }
 }
 
-/** Judges a reply that must be exception `code`. */
-export function expectException(adu: Buffer, ex: Exchange, fc: number, codes: number[], why: string): CaseOutcome {
+/** Judges a reply that must be one of the exception `codes`; `registry` as for outcome(). */
+export function expectException(adu: Buffer, ex: Exchange, fc: number, codes: number[], why: string, registry?: Registry): CaseOutcome {
   const want = codes.map((c) => `${hex(c)} (${exceptionName(c)})`).join(' or ')
   const expected = `exception ${want}: ${why}`
+  const fail = (message: string) => outcome('fail', adu, expected, ex, message, registry)
   const r = ex.reply
-  if (!r) return outcome('fail', adu, expected, ex, ex.framingErrors.length ? `no valid reply (${ex.framingErrors[0]})` : 'no reply')
-  if (r.pdu[0] !== (fc | 0x80)) return outcome('fail', adu, expected, ex, r.pdu[0] === fc ? 'answered normally instead of with an exception' : `reply function ${hex(r.pdu[0])}`)
-  if (r.pdu.length !== 2) return outcome('fail', adu, expected, ex, `exception PDU of ${r.pdu.length} bytes (§7: 2)`)
-  if (!codes.includes(r.pdu[1])) return outcome('fail', adu, expected, ex, `exception ${hex(r.pdu[1])} instead of ${want}`)
-  return outcome('pass', adu, expected, ex, null)
+  if (!r) return fail(ex.framingErrors.length ? `no valid reply (${ex.framingErrors[0]})` : 'no reply')
+  if (r.pdu[0] !== (fc | EXCEPTION_FLAG)) return fail(r.pdu[0] === fc ? 'answered normally instead of with an exception' : `reply function ${hex(r.pdu[0])}`)
+  if (r.pdu.length !== 2) return fail(`exception PDU of ${r.pdu.length} bytes (§7: 2)`)
+  if (!codes.includes(r.pdu[1])) return fail(`exception ${hex(r.pdu[1])} instead of ${want}`)
+  return outcome('pass', adu, expected, ex, null, registry)
 }
 
 /** Judges silence as the right answer. */

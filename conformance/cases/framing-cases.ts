@@ -5,19 +5,25 @@
  * transaction id (all 16 bits) and the unit id are echoed, a protocol id other than 0 and an
  * impossible length draw no reply.
  */
-import { encodeRequest, type FramerKind } from '../../core/index.ts'
+import { encodeRequest, EXCEPTION_CODES, EXCEPTION_FLAG, FUNCTION_CODES, hex, type FramerKind } from '../../core/index.ts'
 
 import { expectSilence, outcome, send, type CaseContext, type CaseDefinition, type CaseOutcome } from './case.ts'
 
 const READ_ONE = (address = 0) => encodeRequest({ function: 'readHoldingRegisters', address, quantity: 1 })
 
+/** The reads a framing case may use, in order of preference, with the table each reads. */
+const READS = [
+  ['readHoldingRegisters', 'holdingRegisters'],
+  ['readInputRegisters', 'inputRegisters'],
+  ['readCoils', 'coils'],
+] as const
+
 function firstReadable(ctx: CaseContext): { pdu: Buffer; fc: number } | null {
-  const r = ctx.profile.readable
-  if (ctx.profile.functions.includes(0x03) && r.holdingRegisters?.length) return { pdu: READ_ONE(r.holdingRegisters[0][0]), fc: 0x03 }
-  if (ctx.profile.functions.includes(0x04) && r.inputRegisters?.length) {
-    return { pdu: encodeRequest({ function: 'readInputRegisters', address: r.inputRegisters[0][0], quantity: 1 }), fc: 0x04 }
+  for (const [fn, table] of READS) {
+    const range = ctx.profile.readable[table]?.[0]
+    const fc = FUNCTION_CODES[fn]
+    if (ctx.profile.functions.includes(fc) && range) return { pdu: encodeRequest({ function: fn, address: range[0], quantity: 1 }), fc }
   }
-  if (ctx.profile.functions.includes(0x01) && r.coils?.length) return { pdu: encodeRequest({ function: 'readCoils', address: r.coils[0][0], quantity: 1 }), fc: 0x01 }
   return null
 }
 
@@ -44,9 +50,9 @@ function corrupt(kind: FramerKind, adu: Buffer): Buffer {
   return bad
 }
 
-function answered(ctx: CaseContext, adu: Buffer, reply: Awaited<ReturnType<typeof send>>['exchange'], fc: number, what: string) {
+function answered(adu: Buffer, reply: Awaited<ReturnType<typeof send>>['exchange'], fc: number, what: string) {
   const r = reply.reply
-  const ok = r !== null && (r.pdu[0] === fc || r.pdu[0] === (fc | 0x80))
+  const ok = r !== null && (r.pdu[0] === fc || r.pdu[0] === (fc | EXCEPTION_FLAG))
   return outcome(ok ? 'pass' : 'fail', adu, what, reply, ok ? null : r ? `reply function ${r.pdu[0]}` : 'no reply')
 }
 
@@ -87,10 +93,11 @@ const serialCases: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'framing',
-    functionCode: 0x06,
+    functionCode: FUNCTION_CODES.writeSingleRegister,
     async run(ctx) {
       const hr = ctx.profile.writable.holdingRegisters?.[0]
-      if (!ctx.profile.functions.includes(0x06) || !ctx.profile.functions.includes(0x03) || !hr) return skip('needs 06, 03 and a writable holding register')
+      const claimed = [FUNCTION_CODES.writeSingleRegister, FUNCTION_CODES.readHoldingRegisters].every((fc) => ctx.profile.functions.includes(fc))
+      if (!claimed || !hr) return skip('needs 06, 03 and a writable holding register')
       const address = hr[0]
       const value = 0x5a00 | (Date.now() & 0xff)
       const adu = ctx.target.frame(0, encodeRequest({ function: 'writeSingleRegister', address, value }))
@@ -114,7 +121,7 @@ const serialCases: CaseDefinition[] = [
       const garbage = ctx.target.framer === 'ascii' ? Buffer.from('zz\r\n', 'latin1') : Buffer.from([0x00, 0xff, 0x55])
       const adu = ctx.target.frame(ctx.unit, req.pdu)
       const ex = await ctx.target.exchange([garbage, adu], { waitMs: ctx.waitMs, chunkGapMs: 3 * (ctx.target.t35Ms ?? 2) })
-      return answered(ctx, Buffer.concat([garbage, adu]), ex, req.fc, 'the valid frame is answered')
+      return answered(Buffer.concat([garbage, adu]), ex, req.fc, 'the valid frame is answered')
     }),
   },
   {
@@ -130,7 +137,7 @@ const serialCases: CaseDefinition[] = [
       const third = Math.ceil(adu.length / 3)
       const pieces = [adu.subarray(0, third), adu.subarray(third, 2 * third), adu.subarray(2 * third)]
       const ex = await ctx.target.exchange(pieces, { waitMs: ctx.waitMs, chunkGapMs: (ctx.target.t15Ms ?? 0.75) / 2 })
-      return answered(ctx, adu, ex, req.fc, 'the frame is answered')
+      return answered(adu, ex, req.fc, 'the frame is answered')
     }),
   },
 ]
@@ -139,6 +146,9 @@ function mbap(tid: number, pid: number, length: number, unit: number, pdu: Buffe
   const head = Buffer.from([tid >> 8, tid & 0xff, pid >> 8, pid & 0xff, length >> 8, length & 0xff, unit])
   return Buffer.concat([head, pdu])
 }
+
+/** What a gateway answers for a unit it cannot reach (§7: 0A, 0B). */
+const GATEWAY_EXCEPTIONS: readonly number[] = [EXCEPTION_CODES.gatewayPathUnavailable, EXCEPTION_CODES.gatewayTargetFailedToRespond]
 
 const mbapCases: CaseDefinition[] = [
   {
@@ -203,18 +213,18 @@ const mbapCases: CaseDefinition[] = [
   },
   {
     id: 'frame.mbap.unknown-unit-refused',
-    title: 'a unit id the device does not serve is refused (0x0A/0x0B) or ignored',
+    title: `a unit id the device does not serve is refused (${GATEWAY_EXCEPTIONS.map((c) => hex(c)).join('/')}) or ignored`,
     spec: 'MB TCP guide §4.4.1 (unit identifier), §7 (0A, 0B)',
     severity: 'should',
     level: 'strict',
     category: 'framing',
     functionCode: null,
     run: withReadable(async (ctx, req) => {
-      const other = ctx.unit === 0xf7 ? 0xf6 : 0xf7
+      const other = ctx.unit === 247 ? 246 : 247
       const { adu, exchange } = await send(ctx, req.pdu, { unit: other })
       const r = exchange.reply
-      const ok = !r || (r.pdu[0] === (req.fc | 0x80) && (r.pdu[1] === 0x0a || r.pdu[1] === 0x0b))
-      return outcome(ok ? 'pass' : 'fail', adu, `exception 0x0A/0x0B or silence for unit ${other}`, exchange, ok ? null : 'the device answered for a unit it does not serve (tolerated at interop level)')
+      const ok = !r || (r.pdu[0] === (req.fc | EXCEPTION_FLAG) && GATEWAY_EXCEPTIONS.includes(r.pdu[1]))
+      return outcome(ok ? 'pass' : 'fail', adu, `exception ${GATEWAY_EXCEPTIONS.map((c) => hex(c)).join('/')} or silence for unit ${other}`, exchange, ok ? null : 'the device answered for a unit it does not serve (tolerated at interop level)')
     }),
   },
 ]

@@ -4,27 +4,24 @@
  * Each is skipped when the profile does not claim what it needs; writes go only where the profile
  * says the device is writable, and the original values are written back afterwards.
  */
-import { decodeResponse, encodeRequest, type ReadDeviceIdentificationResponse } from '../../core/index.ts'
+import { encodeRequest, FUNCTION_CODES, READ_DEVICE_ID_CODES } from '../../core/index.ts'
 import { expectSilence, outcome, send, type CaseContext, type CaseDefinition, type CaseOutcome } from './case.ts'
+import { decodeAs, tryDecodeAs, type ResponseOf } from './decode-as.ts'
 import { checkReply } from './reply-check.ts'
+import { SUB_FUNCTIONS } from './sub-functions.ts'
 
 function skip(why: string): CaseOutcome {
   return outcome('skip', null, why, null, why)
 }
 
-function claims(ctx: CaseContext, ...fcs: number[]): boolean {
-  return fcs.every((f) => ctx.profile.functions.includes(f))
+/** True when the profile claims every one of the functions. */
+function claims(ctx: CaseContext, ...names: (keyof typeof FUNCTION_CODES)[]): boolean {
+  return names.every((name) => ctx.profile.functions.includes(FUNCTION_CODES[name]))
 }
 
 async function readRegisters(ctx: CaseContext, address: number, quantity: number): Promise<number[] | null> {
   const { exchange } = await send(ctx, encodeRequest({ function: 'readHoldingRegisters', address, quantity }))
-  const pdu = exchange.reply?.pdu
-  if (!pdu || pdu[0] !== 0x03) return null
-  try {
-    return (decodeResponse(pdu) as unknown as { values: number[] }).values
-  } catch {
-    return null
-  }
+  return tryDecodeAs('readHoldingRegisters', exchange.reply?.pdu)?.values ?? null
 }
 
 const scenarios: CaseDefinition[] = [
@@ -35,16 +32,16 @@ const scenarios: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'scenario',
-    functionCode: 0x10,
+    functionCode: FUNCTION_CODES.writeMultipleRegisters,
     async run(ctx) {
       const w = ctx.profile.writable.holdingRegisters?.find(([a, b]) => b - a >= 1)
-      if (!claims(ctx, 0x10, 0x03) || !w) return skip('needs 10, 03 and two writable holding registers')
+      if (!claims(ctx, 'writeMultipleRegisters', 'readHoldingRegisters') || !w) return skip('needs 10, 03 and two writable holding registers')
       const address = w[0]
       const before = await readRegisters(ctx, address, 2)
       const values = [0x1234, 0xfedc]
       const pdu = encodeRequest({ function: 'writeMultipleRegisters', address, values })
       const { adu, exchange } = await send(ctx, pdu)
-      const wrong = exchange.reply ? checkReply({ function: 'writeMultipleRegisters', address, values } as never, pdu, exchange.reply.pdu) : 'no reply'
+      const wrong = exchange.reply ? checkReply(pdu, exchange.reply.pdu, ctx.registry) : 'no reply'
       const back = await readRegisters(ctx, address, 2)
       if (before) await send(ctx, encodeRequest({ function: 'writeMultipleRegisters', address, values: before }))
       const ok = !wrong && back !== null && back[0] === values[0] && back[1] === values[1]
@@ -58,23 +55,18 @@ const scenarios: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'scenario',
-    functionCode: 0x0f,
+    functionCode: FUNCTION_CODES.writeMultipleCoils,
     async run(ctx) {
       const w = ctx.profile.writable.coils?.find(([a, b]) => b - a >= 9)
-      if (!claims(ctx, 0x0f, 0x01) || !w) return skip('needs 0F, 01 and ten writable coils')
+      if (!claims(ctx, 'writeMultipleCoils', 'readCoils') || !w) return skip('needs 0F, 01 and ten writable coils')
       const address = w[0]
       const values = [true, false, true, true, false, false, true, false, true, true]
       const pdu = encodeRequest({ function: 'writeMultipleCoils', address, values })
       const { adu, exchange } = await send(ctx, pdu)
       const back = await send(ctx, encodeRequest({ function: 'readCoils', address, quantity: 10 }))
-      let got: boolean[] | null = null
-      try {
-        if (back.exchange.reply?.pdu[0] === 0x01) got = (decodeResponse(back.exchange.reply.pdu) as unknown as { values: boolean[] }).values.slice(0, 10)
-      } catch {
-        got = null
-      }
+      const got = tryDecodeAs('readCoils', back.exchange.reply?.pdu)?.values.slice(0, 10) ?? null
       await send(ctx, encodeRequest({ function: 'writeMultipleCoils', address, values: values.map(() => false) }))
-      const ok = exchange.reply?.pdu[0] === 0x0f && got !== null && got.every((v, i) => v === values[i])
+      const ok = exchange.reply?.pdu[0] === FUNCTION_CODES.writeMultipleCoils && got !== null && got.every((v, i) => v === values[i])
       return outcome(ok ? 'pass' : 'fail', adu, 'the ten coils read back as written', back.exchange, ok ? null : `read back ${JSON.stringify(got)}`)
     },
   },
@@ -85,10 +77,10 @@ const scenarios: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'scenario',
-    functionCode: 0x16,
+    functionCode: FUNCTION_CODES.maskWriteRegister,
     async run(ctx) {
       const w = ctx.profile.writable.holdingRegisters?.[0]
-      if (!claims(ctx, 0x16, 0x06, 0x03) || !w) return skip('needs 16, 06, 03 and a writable holding register')
+      if (!claims(ctx, 'maskWriteRegister', 'writeSingleRegister', 'readHoldingRegisters') || !w) return skip('needs 16, 06, 03 and a writable holding register')
       const address = w[0]
       await send(ctx, encodeRequest({ function: 'writeSingleRegister', address, value: 0x12 }))
       const pdu = encodeRequest({ function: 'maskWriteRegister', address, andMask: 0xf2, orMask: 0x25 })
@@ -106,16 +98,16 @@ const scenarios: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'scenario',
-    functionCode: 0x17,
+    functionCode: FUNCTION_CODES.readWriteMultipleRegisters,
     async run(ctx) {
       const w = ctx.profile.writable.holdingRegisters?.find(([a, b]) => b - a >= 1)
-      if (!claims(ctx, 0x17) || !w) return skip('needs 17 and two writable holding registers')
+      if (!claims(ctx, 'readWriteMultipleRegisters') || !w) return skip('needs 17 and two writable holding registers')
       const address = w[0]
       const pdu = encodeRequest({ function: 'readWriteMultipleRegisters', readAddress: address, readQuantity: 2, writeAddress: address, values: [0x0bad, 0xcafe] })
       const { adu, exchange } = await send(ctx, pdu)
-      const r = exchange.reply?.pdu
-      const ok = r !== undefined && r[0] === 0x17 && r.length === 6 && r.readUInt16BE(2) === 0x0bad && r.readUInt16BE(4) === 0xcafe
-      if (claims(ctx, 0x10)) await send(ctx, encodeRequest({ function: 'writeMultipleRegisters', address, values: [0, 0] }))
+      const read = tryDecodeAs('readWriteMultipleRegisters', exchange.reply?.pdu)?.values
+      const ok = read !== undefined && read.length === 2 && read[0] === 0x0bad && read[1] === 0xcafe
+      if (claims(ctx, 'writeMultipleRegisters')) await send(ctx, encodeRequest({ function: 'writeMultipleRegisters', address, values: [0, 0] }))
       return outcome(ok ? 'pass' : 'fail', adu, 'the read returns the values just written: 0x0BAD 0xCAFE', exchange, ok ? null : 'the read did not see the write')
     },
   },
@@ -126,13 +118,13 @@ const scenarios: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'scenario',
-    functionCode: 0x18,
+    functionCode: FUNCTION_CODES.readFifoQueue,
     async run(ctx) {
       const fifo = ctx.profile.fifos?.[0]
-      if (!claims(ctx, 0x18) || fifo === undefined) return skip('needs 18 and a FIFO in the profile')
+      if (!claims(ctx, 'readFifoQueue') || fifo === undefined) return skip('needs 18 and a FIFO in the profile')
       const pdu = encodeRequest({ function: 'readFifoQueue', address: fifo })
       const { adu, exchange } = await send(ctx, pdu)
-      const wrong = exchange.reply ? checkReply({ function: 'readFifoQueue', address: fifo } as never, pdu, exchange.reply.pdu) : 'no reply'
+      const wrong = exchange.reply ? checkReply(pdu, exchange.reply.pdu, ctx.registry) : 'no reply'
       return outcome(wrong ? 'fail' : 'pass', adu, 'byte count = 2 + 2 × FIFO count, count <= 31', exchange, wrong)
     },
   },
@@ -143,16 +135,16 @@ const scenarios: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'scenario',
-    functionCode: 0x15,
+    functionCode: FUNCTION_CODES.writeFileRecord,
     async run(ctx) {
       const file = ctx.profile.files?.find((f) => f.records >= 2)
-      if (!claims(ctx, 0x14, 0x15) || !file) return skip('needs 14, 15 and a file of two records')
+      if (!claims(ctx, 'readFileRecord', 'writeFileRecord') || !file) return skip('needs 14, 15 and a file of two records')
       const values = [0x0102, 0x0304]
       const pdu = encodeRequest({ function: 'writeFileRecord', records: [{ file: file.file, record: 0, values }] })
       const { adu, exchange } = await send(ctx, pdu)
       const back = await send(ctx, encodeRequest({ function: 'readFileRecord', records: [{ file: file.file, record: 0, length: 2 }] }))
-      const r = back.exchange.reply?.pdu
-      const ok = exchange.reply?.pdu.equals(pdu) === true && r !== undefined && r[0] === 0x14 && r.length === 8 && r.readUInt16BE(4) === values[0] && r.readUInt16BE(6) === values[1]
+      const read = tryDecodeAs('readFileRecord', back.exchange.reply?.pdu)?.records
+      const ok = exchange.reply?.pdu.equals(pdu) === true && read?.length === 1 && read[0].values.length === 2 && read[0].values.every((x, i) => x === values[i])
       return outcome(ok ? 'pass' : 'fail', adu, 'an echo of the write, then the same registers read back', back.exchange, ok ? null : 'the record did not read back as written')
     },
   },
@@ -163,22 +155,22 @@ const scenarios: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'scenario',
-    functionCode: 0x2b,
+    functionCode: FUNCTION_CODES.encapsulatedInterfaceTransport,
     async run(ctx) {
-      if (!claims(ctx, 0x2b)) return skip('needs 2B')
+      if (!claims(ctx, 'encapsulatedInterfaceTransport')) return skip('needs 2B')
       const ids: number[] = []
       let objectId = 0
       let last: Awaited<ReturnType<typeof send>> | undefined
       for (let i = 0; i < 16; i++) {
-        last = await send(ctx, encodeRequest({ function: 'readDeviceIdentification', readCode: 1, objectId }))
+        last = await send(ctx, encodeRequest({ function: 'readDeviceIdentification', readCode: READ_DEVICE_ID_CODES.basic, objectId }))
         const pdu = last.exchange.reply?.pdu
-        if (!pdu || pdu[0] !== 0x2b) return outcome('fail', last.adu, 'a device identification reply', last.exchange, 'no normal reply')
-        let r: ReadDeviceIdentificationResponse
+        let r: ResponseOf<'readDeviceIdentification'> | null
         try {
-          r = decodeResponse(pdu) as ReadDeviceIdentificationResponse
+          r = pdu ? decodeAs('readDeviceIdentification', pdu, ctx.registry) : null
         } catch (err) {
           return outcome('fail', last.adu, 'a well-formed reply', last.exchange, (err as Error).message)
         }
+        if (!r) return outcome('fail', last.adu, 'a device identification reply', last.exchange, 'no normal reply')
         ids.push(...r.objects.map((o) => o.id))
         if (!r.moreFollows) break
         if (r.nextObjectId <= objectId) return outcome('fail', last.adu, 'next object id beyond the current one', last.exchange, `next object id ${r.nextObjectId} after ${objectId}`)
@@ -195,21 +187,22 @@ const scenarios: CaseDefinition[] = [
     severity: 'must',
     level: 'interop',
     category: 'scenario',
-    functionCode: 0x08,
+    functionCode: FUNCTION_CODES.diagnostics,
     async run(ctx) {
       const subs = ctx.profile.diagnostics
-      if (!ctx.target.serial || !claims(ctx, 0x08, 0x03) || (subs && !(subs.includes(1) && subs.includes(4))) || !ctx.profile.readable.holdingRegisters?.length) {
+      const { restartCommunicationsOption: restartSub, forceListenOnlyMode: listenOnlySub } = SUB_FUNCTIONS
+      if (!ctx.target.serial || !claims(ctx, 'diagnostics', 'readHoldingRegisters') || (subs && !(subs.includes(restartSub) && subs.includes(listenOnlySub))) || !ctx.profile.readable.holdingRegisters?.length) {
         return skip('needs a serial line, 08 with sub-functions 01 and 04, and a readable holding register')
       }
       const address = ctx.profile.readable.holdingRegisters[0][0]
       const read = encodeRequest({ function: 'readHoldingRegisters', address, quantity: 1 })
-      const force = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: 4, data: [0] }), { waitMs: ctx.silenceMs })
+      const force = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: listenOnlySub, data: [0] }), { waitMs: ctx.silenceMs })
       if (force.exchange.reply) return expectSilence(force.adu, force.exchange, 'Force Listen Only Mode is not answered')
       const quiet = await send(ctx, read, { waitMs: ctx.silenceMs })
       if (quiet.exchange.reply) return expectSilence(quiet.adu, quiet.exchange, 'a device in listen-only mode does not answer')
-      const restart = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: 1, data: [0] }), { waitMs: ctx.silenceMs })
+      const restart = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: restartSub, data: [0] }), { waitMs: ctx.silenceMs })
       const back = await send(ctx, read)
-      const ok = !restart.exchange.reply && back.exchange.reply?.pdu[0] === 0x03
+      const ok = !restart.exchange.reply && back.exchange.reply?.pdu[0] === FUNCTION_CODES.readHoldingRegisters
       return outcome(ok ? 'pass' : 'fail', restart.adu, 'no reply to the restart, then normal replies again', back.exchange, ok ? null : restart.exchange.reply ? 'the restart was answered while in listen-only mode' : 'the device stayed silent after the restart')
     },
   },

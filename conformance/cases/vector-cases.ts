@@ -8,36 +8,33 @@
  *   On a serial line a request whose length is wrong cannot be framed by the device: silence is
  *   acceptable there.
  */
-import type { Message } from '../../core/index.ts'
-import { hexBytes, type PduVector } from '../vectors.ts'
+import { defaultRegistry, encodeRequest, EXCEPTION_CODES, FUNCTION_CODES, MAX_PDU, type Registry } from '../../core/index.ts'
+import { hexBytes, type PduVector } from '../../vectors/loader.ts'
 import { expectationFor } from './access.ts'
 import { expectException, outcome, send, type CaseDefinition } from './case.ts'
 import { checkReply } from './reply-check.ts'
+import { SUB_FUNCTIONS } from './sub-functions.ts'
 
-
-/** Vectors the runner must not replay: they would change the device's mode or cannot be framed. */
-const FORCE_LISTEN_ONLY = 0x0004
-const CHANGE_ASCII_DELIMITER = 0x0003
-/** 08/03 data restoring the default delimiter, LF (SL §2.5.2.1). */
+/** 08/03 data restoring the default delimiter, LF (SL §2.5.2.1): the character in the high byte. */
 const LF_DELIMITER = 0x0a00
 
-function subFunction(m: Message): number | undefined {
-  return m.function === 'diagnostics' ? (m as unknown as { subFunction: number }).subFunction : undefined
-}
+/** The 08/03 request that puts the default delimiter back. */
+const RESTORE_LF = encodeRequest({ function: 'diagnostics', subFunction: SUB_FUNCTIONS.changeAsciiInputDelimiter, data: [LF_DELIMITER] })
 
-/** Conformance cases for the request vectors. */
-export function vectorCases(vectors: PduVector[]): CaseDefinition[] {
+/** Conformance cases for the request vectors; `registry` tells what each request is. */
+export function vectorCases(vectors: PduVector[], registry: Registry = defaultRegistry): CaseDefinition[] {
   const out: CaseDefinition[] = []
   for (const v of vectors) {
     if (v.direction !== 'request') continue
     const pdu = hexBytes(v.hex)
     const fc = pdu[0]
-    if (pdu.length === 0 || pdu.length > 253) continue
+    if (pdu.length === 0 || pdu.length > MAX_PDU) continue
+    const diagnostic = fc === FUNCTION_CODES.diagnostics ? registry.facts(pdu).subFunction : undefined
     if (v.fields) {
-      const request = v.fields as unknown as Message
+      const request = v.fields
       // Listen-only is exercised by its own scenario (it silences the device until a restart).
-      if (subFunction(request) === FORCE_LISTEN_ONLY) continue
-      const delimiter = subFunction(request) === CHANGE_ASCII_DELIMITER
+      if (diagnostic === SUB_FUNCTIONS.forceListenOnlyMode) continue
+      const delimiter = diagnostic === SUB_FUNCTIONS.changeAsciiInputDelimiter
       out.push({
         id: `vector.${v.id}`,
         title: `${v.function}: ${v.id} is answered as the profile says`,
@@ -50,14 +47,14 @@ export function vectorCases(vectors: PduVector[]): CaseDefinition[] {
           // A new ASCII delimiter would end every later frame differently: not replayed on ASCII
           // lines, and restored to LF afterwards elsewhere.
           if (delimiter && ctx.target.framer === 'ascii') return outcome('skip', null, 'not replayed on an ASCII line', null, 'changing the delimiter would cut the runner off')
-          const want = expectationFor(ctx.profile, fc, request)
+          const want = expectationFor(ctx.profile, pdu, request, ctx.registry)
           const { adu, exchange } = await send(ctx, pdu)
-          if (want.kind === 'exception') return expectException(adu, exchange, fc, want.codes, want.why)
-          if (delimiter) await send(ctx, Buffer.from([0x08, 0x00, CHANGE_ASCII_DELIMITER, LF_DELIMITER >> 8, LF_DELIMITER & 0xff]))
+          if (want.kind === 'exception') return expectException(adu, exchange, fc, want.codes, want.why, ctx.registry)
+          if (delimiter) await send(ctx, RESTORE_LF)
           const expected = `a normal ${v.function} reply`
           if (!exchange.reply) return outcome('fail', adu, expected, exchange, exchange.framingErrors.length ? `no valid reply (${exchange.framingErrors[0]})` : 'no reply')
-          const wrong = checkReply(request, pdu, exchange.reply.pdu)
-          return outcome(wrong ? 'fail' : 'pass', adu, expected, exchange, wrong)
+          const wrong = checkReply(pdu, exchange.reply.pdu, ctx.registry)
+          return outcome(wrong ? 'fail' : 'pass', adu, expected, exchange, wrong, ctx.registry)
         },
       })
     } else if (v.error) {
@@ -86,33 +83,15 @@ export function vectorCases(vectors: PduVector[]): CaseDefinition[] {
             return outcome('skip', adu, 'exception 03, or silence', exchange, 'the bytes the device framed by length formed a valid request, which it answered')
           }
           if (unknownFunction || !ctx.profile.functions.includes(fc)) {
-            return expectException(adu, exchange, fc, [0x01], unknownFunction ? 'the function code is not assigned' : 'the function is not claimed')
+            return expectException(adu, exchange, fc, [EXCEPTION_CODES.illegalFunction], unknownFunction ? 'the function code is not assigned' : 'the function is not claimed')
           }
-          return expectException(adu, exchange, fc, addressSpan ? [0x02] : [0x03], addressSpan ? 'address + quantity passes 0x10000 (§4.4)' : `${v.error} in field ${v.field ?? '?'}`)
+          const [code, why] = addressSpan
+            ? [EXCEPTION_CODES.illegalDataAddress, 'address + quantity passes 0x10000 (§4.4)']
+            : [EXCEPTION_CODES.illegalDataValue, `${v.error} in field ${v.field ?? '?'}`]
+          return expectException(adu, exchange, fc, [code], why)
         },
       })
     }
   }
   return out
 }
-
-/** Function codes no public function uses (§5): a device must answer each with exception 01. */
-export const UNASSIGNED_FUNCTION_CODES = [0x09, 0x0a, 0x0d, 0x0e, 0x12, 0x13, 0x19, 0x1a, 0x41, 0x64, 0x7f] as const
-
-/** Unassigned function codes → 01. */
-export function unassignedCases(): CaseDefinition[] {
-  return UNASSIGNED_FUNCTION_CODES.map((fc) => ({
-    id: `function.unassigned-${fc.toString(16).padStart(2, '0')}`,
-    title: `unassigned function code ${fc} is answered with exception 01`,
-    spec: '§7 (01), §5.1',
-    severity: 'must' as const,
-    level: 'interop' as const,
-    category: 'exception' as const,
-    functionCode: fc,
-    async run(ctx) {
-      const { adu, exchange } = await send(ctx, Buffer.from([fc, 0x00, 0x00, 0x00, 0x01]))
-      return expectException(adu, exchange, fc, [0x01], 'no such function')
-    },
-  }))
-}
-

@@ -28,6 +28,15 @@ export function parseReport(text: string, source: string): ConformanceReport {
   } catch (err) {
     throw new ArgumentError(`${source}: not JSON (${(err as Error).message}); expected a ${REPORT_SCHEMA} file`, { cause: err })
   }
+  checkReport(data, source)
+  return data
+}
+
+/**
+ * Throws unless `data` has the fields parseReport checks. An assertion, not a full validation: the
+ * other fields of a report of this schema are taken as written.
+ */
+function checkReport(data: unknown, source: string): asserts data is ConformanceReport {
   if (!isObject(data)) throw new ArgumentError(`${source}: not a ${REPORT_SCHEMA} file: the top level is ${kind(data)}, not an object`)
   if (data.schema !== REPORT_SCHEMA) {
     const found = data.schema === undefined ? 'has no "schema" field' : `has schema ${show(data.schema)}`
@@ -59,7 +68,6 @@ export function parseReport(text: string, source: string): ConformanceReport {
     at.oneOf(c, 'verdict', VERDICTS, path)
     if (c.message !== null && typeof c.message !== 'string') throw at.fail(`${path}message`, 'must be a string or null', c.message)
   })
-  return data as unknown as ConformanceReport
 }
 
 type Json = Record<string, unknown>

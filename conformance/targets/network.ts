@@ -4,7 +4,9 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram'
 import { isIPv6, type Socket } from 'node:net'
-import { connectTcp, createFramer, formatAddress, waitForMs, type NetworkAddress } from '../../core/index.ts'
+import { createFramer, formatAddress, type NetworkAddress } from '../../core/index.ts'
+import { connectTcp } from '../../core/transport/tcp-link.ts'
+import { waitFor as waitForMs } from '../../core/transport/wait-until.ts'
 import { ReplyObserver } from './observer.ts'
 import type { Exchange, ExchangeOptions, RawTarget } from './target.ts'
 

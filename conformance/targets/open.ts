@@ -1,7 +1,8 @@
 /**
  * Opens the target an address names.
  */
-import { isSerial, parseAddress, type ByteLink } from '../../core/index.ts'
+import { isSerial, parseAddress } from '../../core/index.ts'
+import { type ByteLink } from '../../core/transport/link.ts'
 import { openNetworkTarget } from './network.ts'
 import { openSerialTarget } from './serial.ts'
 import type { RawTarget } from './target.ts'

@@ -2,7 +2,11 @@
  * Serial-line targets (RTU, ASCII, Binary) through `serialport`, with the line's timing: t3.5 of
  * silence before each request, chunk gaps for split-frame cases, and the gaps seen inside replies.
  */
-import { bitsPerCharacter, characterTimeUs, createFramer, formatAddress, openSerialLink, t15Us, t35Us, waitForMs, type ByteLink, type SerialAddress } from '../../core/index.ts'
+import { createFramer, formatAddress, type SerialAddress } from '../../core/index.ts'
+import { bitsPerCharacter, characterTimeUs, t15Us, t35Us } from '../../core/transport/line-timing.ts'
+import { openSerialLink } from '../../core/transport/serial.ts'
+import { waitFor as waitForMs } from '../../core/transport/wait-until.ts'
+import { type ByteLink } from '../../core/transport/link.ts'
 import { ReplyObserver } from './observer.ts'
 import type { Exchange, ExchangeOptions, RawTarget } from './target.ts'
 

@@ -1,6 +1,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createFramer, FRAMER_KINDS, generateFrames, inspectFrames, prepare, type InspectedFrame } from '../../core/index.ts'
+import { createFramer, FRAMER_KINDS, prepare } from '../../core/index.ts'
+import { generateFrames } from '../../core/framers/generate.ts'
+import { inspectFrames, type InspectedFrame } from '../../core/framers/inspect.ts'
 import { runCli } from '../helpers/run-cli.ts'
 
 const roundTrip = suite('frame tools: decode → encode reproduces every generated frame')

@@ -11,7 +11,7 @@ import {
   type FrameSink,
   type Framer,
 } from '../../core/index.ts'
-import { chunkBytes, hexBytes, loadFrameVectors, loadPduVectors } from '../../conformance/vectors.ts'
+import { chunkBytes, hexBytes, loadFrameVectors, loadPduVectors } from '../../vectors/loader.ts'
 import { prng } from '../helpers/random.ts'
 
 const SEED = Number(process.env.MODBRIDGE_FUZZ_SEED ?? 0x5eed2026)

@@ -184,8 +184,8 @@ test('what pymodbus does right passes: reads, 06, MBAP echoes, scenarios', () =>
     'scenario.read-write-multiple-order',
     'scenario.fifo-read',
     'scenario.device-identification-stream',
-    'function.unassigned-09',
-    'function.unassigned-7f',
+    'function.unassigned-12',
+    'function.unassigned-7c',
   ]
   for (const id of right) assert.is(caseOf(report(), id).verdict, 'pass', id)
 })

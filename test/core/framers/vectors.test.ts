@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createFramer, FrameError } from '../../../core/index.ts'
-import { chunkBytes, hexBytes, loadFrameVectors, type FrameVector } from '../../../conformance/vectors.ts'
+import { chunkBytes, hexBytes, loadFrameVectors, type FrameVector } from '../../../vectors/loader.ts'
 import { feed, splitEverywhere } from '../../helpers/framing.ts'
 import { normHex } from '../../helpers/hex.ts'
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { PduError, decodeRequest, decodeResponse, defaultRegistry, diagnosticSubFunction, DIAGNOSTIC_SUB_FUNCTIONS, encodeRequest, encodeResponse } from '../../../core/index.ts'
-import { hexBytes, loadPduVectors, type PduVector } from '../../../conformance/vectors.ts'
+import { hexBytes, loadPduVectors, type PduVector } from '../../../vectors/loader.ts'
 import { hex, normHex } from '../../helpers/hex.ts'
 
 const vectors = loadPduVectors()

@@ -1,15 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  MemoryUnit,
-  RequestHandler,
-  asyncUnit,
-  createDevice,
-  decodeResponse,
-  encodeRequest,
-  registers,
-  type PduWriter,
-} from '../../../core/index.ts'
+import { MemoryUnit, asyncUnit, createDevice, decodeResponse, encodeRequest, registers, type PduWriter } from '../../../core/index.ts'
+import { RequestHandler } from '../../../core/server/handler.ts'
 
 const handler = new RequestHandler()
 const device = () => createDevice({ data: new MemoryUnit({ holdingRegisters: registers(0, 10) }) })

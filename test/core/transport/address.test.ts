@@ -1,6 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ArgumentError, formatAddress, framerKindOf, parseAddress } from '../../../core/index.ts'
+import { ArgumentError, formatAddress, parseAddress } from '../../../core/index.ts'
+import { framerKindOf } from '../../../core/transport/address.ts'
 
 const test = suite('address grammar')
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { bitsPerCharacter, characterTimeUs, t15Us, t35Us, wireTimeUs } from '../../../core/index.ts'
+import { bitsPerCharacter, characterTimeUs, t15Us, t35Us, wireTimeUs } from '../../../core/transport/line-timing.ts'
 
 const test = suite('line timing (SL §2.5.1.1)')
 
