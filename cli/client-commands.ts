@@ -1,228 +1,133 @@
 /**
- * Client commands: `read`, `write`, `diag`, `identify` — one for every function code.
+ * Client commands: `read`, `write`, `diag`, `identify` — one for every function code. This module
+ * only declares them (options, help, examples); what they do is in client-run.ts, loaded when a
+ * command runs, so `--help` stays fast. The REPL declares the same commands without the
+ * connection options, which the session holds.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { ArgumentError, connectClient, DIAGNOSTIC_SUB_FUNCTIONS, READ_DEVICE_ID_CODES, type ModbusClient } from '../core/index.ts'
-import { printJson } from './output.ts'
+import { ADDRESSING_RULE, READ_KINDS, WRITE_KINDS } from './addressing.ts'
+import { integerOption } from './numbers.ts'
+import { ADDRESS_OPTIONS, connectionOptions, OUTPUT_OPTIONS, POLL_OPTIONS, QUANTITY_OPTION, TYPE_OPTIONS, type CommandMode, type OptionSet } from './options.ts'
 
-interface Common {
-  target: string
-  unit: number
-  timeout: number
-  retries?: number
-  json: boolean
+/** The client commands by name. */
+export type ClientCommand = 'read' | 'write' | 'diag' | 'identify'
+
+/** Runs a client command with its parsed arguments (the command line connects; the REPL uses its session). */
+export type ClientRunner = (command: ClientCommand, args: Record<string, unknown>) => Promise<void>
+
+/** Read Device Identification categories (core's READ_DEVICE_ID_CODES keys; a test keeps them equal). */
+export const IDENTIFY_CODES = ['basic', 'regular', 'extended', 'specific'] as const
+
+const FILE_OPTIONS: OptionSet = {
+  file: { requiresArg: true, describe: 'file number 1..65535 (read/write file)', coerce: integerOption('--file', 1, 0xffff) },
+  record: { requiresArg: true, describe: 'record number 0..9999 (read/write file; default 0)', coerce: integerOption('--record', 0, 0x270f) },
 }
 
-function common<T>(y: Argv<T>): Argv<T & Common> {
-  return y
-    .option('target', { type: 'string', demandOption: true, describe: 'device address: tcp://, udp://, rtu+tcp://, rtu://, ascii://, binary://' })
-    .option('unit', { type: 'number', default: 1, describe: 'unit id (serial: slave address; 0 = broadcast)' })
-    .option('timeout', { type: 'number', default: 1000, describe: 'reply timeout, ms' })
-    .option('retries', { type: 'number', describe: 'extra attempts after a timeout (default 0 on TCP/UDP, 2 on serial)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as Argv<T & Common>
+const WRITE_OPTIONS: OptionSet = {
+  value: { type: 'string', requiresArg: true, describe: 'one value: coil 1/0, on/off, true/false; register a number of --type; string: the text' },
+  values: { type: 'string', requiresArg: true, describe: 'comma-separated values (coils: 1/0, on/off, true/false)' },
+  and: { requiresArg: true, describe: 'mask: AND mask 0..0xFFFF', coerce: integerOption('--and', 0, 0xffff) },
+  or: { requiresArg: true, describe: 'mask: OR mask 0..0xFFFF', coerce: integerOption('--or', 0, 0xffff) },
+  'read-address': { requiresArg: true, describe: 'read-write: first register to read (same numbering as --address)' },
+  'read-quantity': { requiresArg: true, describe: 'read-write: values of --type to read', coerce: integerOption('--read-quantity', 1, 125) },
 }
 
-async function withClient<R>(args: Common, run: (c: ModbusClient) => Promise<R>): Promise<R> {
-  const client = connectClient(args.target, { timeout: args.timeout, retries: args.retries })
-  try {
-    return await run(client)
-  } finally {
-    await client.close()
+const DIAG_OPTIONS: OptionSet = {
+  data: { type: 'string', requiresArg: true, describe: "data words, comma-separated (default: the sub-function's usual data)" },
+}
+
+const IDENTIFY_OPTIONS: OptionSet = {
+  code: { choices: IDENTIFY_CODES, requiresArg: true, describe: 'category: basic, regular (default), extended, or specific (one object)' },
+  object: { requiresArg: true, describe: 'object id 0..255 (--code specific)', coerce: integerOption('--object', 0, 255) },
+}
+
+/** The options of each command, for yargs and for the REPL's completion. */
+export function commandOptions(command: ClientCommand, mode: CommandMode): OptionSet {
+  const common = { ...connectionOptions(mode), ...OUTPUT_OPTIONS }
+  switch (command) {
+    case 'read':
+      return { ...common, ...ADDRESS_OPTIONS, ...QUANTITY_OPTION, ...TYPE_OPTIONS, ...FILE_OPTIONS, ...POLL_OPTIONS }
+    case 'write':
+      return { ...common, ...ADDRESS_OPTIONS, ...TYPE_OPTIONS, ...WRITE_OPTIONS, ...FILE_OPTIONS }
+    case 'diag':
+      return { ...common, ...DIAG_OPTIONS }
+    case 'identify':
+      return { ...common, ...IDENTIFY_OPTIONS }
   }
 }
 
-function numbers(text: string, what: string): number[] {
-  return text.split(/[\s,]+/).filter(Boolean).map((t) => {
-    const n = Number(t)
-    if (!Number.isInteger(n)) throw new ArgumentError(`${what}: ${JSON.stringify(t)} is not an integer`)
-    return n
-  })
+/** What the first positional of each command may be, for help and completion. */
+export const COMMAND_TARGETS: Record<'read' | 'write', readonly string[]> = { read: READ_KINDS, write: WRITE_KINDS }
+
+function groups<T>(y: Argv<T>, options: OptionSet): Argv<T> {
+  const has = (names: string[]) => names.filter((n) => n in options)
+  const sets: [string, string[]][] = [
+    ['Connection:', has(['target', 'unit', 'timeout', 'retries'])],
+    ['Addressing:', has(['address', 'base', 'quantity', 'file', 'record', 'read-address', 'read-quantity'])],
+    ['Values:', has(['type', 'byte-order', 'word-order', 'swap', 'value', 'values', 'and', 'or', 'data', 'code', 'object'])],
+    ['Polling:', has(['interval', 'polls'])],
+    ['Output:', has(['format', 'json', 'timestamp'])],
+  ]
+  for (const [title, names] of sets) if (names.length) y = y.group(names, title)
+  return y
 }
 
-function show(args: Common, value: unknown, lines: () => string[]): void {
-  if (args.json) printJson(value)
-  else for (const l of lines()) process.stdout.write(l + '\n')
+/** The four client commands for the command line or the REPL. */
+export function clientCommands(mode: CommandMode, run: ClientRunner): CommandModule[] {
+  const ex = (text: string) => (mode === 'cli' ? text.replace(/^/, '$0 ') : text)
+  const target = mode === 'cli' ? ' --target tcp://127.0.0.1:5020' : ''
+  const read: CommandModule = {
+    command: 'read <what>',
+    describe: 'Read coils, discrete inputs, holding or input registers (typed), a FIFO, a file record, or a serial-line status',
+    builder: (y: Argv) =>
+      groups(
+        y
+          .positional('what', { type: 'string', describe: `${READ_KINDS.join(' | ')}, or a Modicon reference (40001)` })
+          .options(commandOptions('read', mode)),
+        commandOptions('read', mode),
+      )
+        .example(ex(`read holding${target} --address 0 --quantity 10`), 'ten registers from address 0')
+        .example(ex(`read 40001${target} -n 2 --type float32 --swap`), 'two floats from holding address 0, words swapped')
+        .example(ex(`read input${target} --interval 500 --format csv`), 'poll every 500 ms as CSV until Ctrl-C')
+        .epilog(ADDRESSING_RULE),
+    handler: (args) => run('read', args),
+  }
+  const write: CommandModule = {
+    command: 'write <what>',
+    describe: 'Write a coil, coils, a register, registers (typed), a mask, a file record, or read-write; prints the echo',
+    builder: (y: Argv) =>
+      groups(
+        y
+          .positional('what', { type: 'string', describe: `${WRITE_KINDS.join(' | ')}, or a Modicon reference (00001, 40001)` })
+          .options(commandOptions('write', mode)),
+        commandOptions('write', mode),
+      )
+        .example(ex(`write coil${target} --address 3 --value on`), '')
+        .example(ex(`write registers${target} --address 10 --type float32 --values 1.5,-2`), 'two floats, four registers')
+        .example(ex(`write 40011${target} --type int32 --value -70000`), 'one int32 at holding address 10')
+        .epilog(ADDRESSING_RULE),
+    handler: (args) => run('write', args),
+  }
+  const diag: CommandModule = {
+    command: 'diag <sub>',
+    describe: 'Diagnostics (08): a sub-function by name or number, e.g. returnBusMessageCount or 0x0B',
+    builder: (y: Argv) =>
+      groups(y.positional('sub', { type: 'string', describe: 'sub-function name (see the README) or number' }).options(commandOptions('diag', mode)), commandOptions('diag', mode))
+        .example(ex(`diag returnBusMessageCount${target}`), '')
+        .example(ex(`diag restartCommunicationsOption --data 0xff00${target}`), ''),
+    handler: (args) => run('diag', args),
+  }
+  const identify: CommandModule = {
+    command: 'identify',
+    describe: 'Read Device Identification (2B/0E), following more-follows',
+    builder: (y: Argv) => groups(y.options(commandOptions('identify', mode)), commandOptions('identify', mode)).example(ex(`identify${target} --code extended`), ''),
+    handler: (args) => run('identify', args),
+  }
+  return [read, write, diag, identify]
 }
 
-const READ_TABLES = {
-  coils: 'readCoils',
-  discrete: 'readDiscreteInputs',
-  holding: 'readHoldingRegisters',
-  input: 'readInputRegisters',
-} as const
-
-interface ReadArgs extends Common {
-  what: string
-  address: number
-  quantity: number
-  file?: number
-  record?: number
+/** The command-line runner: loads the client code only when a command runs. */
+export const cliRunner: ClientRunner = async (command, args) => {
+  const { runClientCommand } = await import('./client-main.ts')
+  await runClientCommand(command, args)
 }
-
-const read: CommandModule<object, ReadArgs> = {
-  command: 'read <what>',
-  describe: 'Read: coils | discrete | holding | input | fifo | file | exception-status | event-counter | event-log | server-id',
-  builder: (y: Argv) =>
-    common(y)
-      .positional('what', { choices: ['coils', 'discrete', 'holding', 'input', 'fifo', 'file', 'exception-status', 'event-counter', 'event-log', 'server-id'] })
-      .option('address', { type: 'number', default: 0, describe: 'first address (fifo: the FIFO pointer address)' })
-      .option('quantity', { type: 'number', default: 1, describe: 'how many (file: registers of the record)' })
-      .option('file', { type: 'number', describe: 'file number (read file)' })
-      .option('record', { type: 'number', default: 0, describe: 'record number (read file)' })
-      .example('$0 read holding --target tcp://127.0.0.1:5020 --unit 1 --address 0 --quantity 10', '') as Argv<unknown> as Argv<ReadArgs>,
-  handler: (args) =>
-    withClient(args, async (c) => {
-      const { address, quantity, unit } = args
-      if (args.what in READ_TABLES) {
-        const fn = READ_TABLES[args.what as keyof typeof READ_TABLES]
-        const values: (number | boolean)[] = await c[fn](unit, address, quantity)
-        show(args, { address, values }, () => values.map((v, i) => `${address + i}\t${typeof v === 'boolean' ? (v ? 1 : 0) : v}`))
-      } else if (args.what === 'fifo') {
-        const values = await c.readFifoQueue(unit, address)
-        show(args, { address, values }, () => values.map(String))
-      } else if (args.what === 'file') {
-        if (args.file === undefined) throw new ArgumentError('read file needs --file')
-        const [values] = await c.readFileRecord(unit, [{ file: args.file, record: args.record!, length: quantity }])
-        show(args, { file: args.file, record: args.record, values }, () => values.map((v, i) => `${args.record! + i}\t${v}`))
-      } else if (args.what === 'exception-status') {
-        const status = await c.readExceptionStatus(unit)
-        show(args, { status }, () => [`0x${status.toString(16).padStart(2, '0')}`])
-      } else if (args.what === 'event-counter') {
-        const r = await c.getCommEventCounter(unit)
-        show(args, r, () => [`status 0x${r.status.toString(16)}  events ${r.eventCount}`])
-      } else if (args.what === 'event-log') {
-        const r = await c.getCommEventLog(unit)
-        show(args, r, () => [`status 0x${r.status.toString(16)}  events ${r.eventCount}  messages ${r.messageCount}`, `log ${r.events.map((e) => e.toString(16).padStart(2, '0')).join(' ')}`])
-      } else {
-        const r = await c.reportServerId(unit)
-        show(args, r, () => [`server id ${r.serverId}  run indicator ${r.runIndicator === 0xff ? 'ON' : r.runIndicator === 0 ? 'OFF' : r.runIndicator}`])
-      }
-    }),
-}
-
-interface WriteArgs extends Common {
-  what: string
-  address: number
-  value?: string
-  values?: string
-  and?: number
-  or?: number
-  file?: number
-  record: number
-  readAddress?: number
-  readQuantity?: number
-}
-
-const write: CommandModule<object, WriteArgs> = {
-  command: 'write <what>',
-  describe: 'Write: coil | coils | register | registers | mask | file | read-write',
-  builder: (y: Argv) =>
-    common(y)
-      .positional('what', { choices: ['coil', 'coils', 'register', 'registers', 'mask', 'file', 'read-write'] })
-      .option('address', { type: 'number', default: 0, describe: 'first address (read-write: the write address)' })
-      .option('value', { type: 'string', describe: 'coil: on/off/1/0; register: a number' })
-      .option('values', { type: 'string', describe: 'comma-separated values (coils: 1/0)' })
-      .option('and', { type: 'number', describe: 'mask: AND mask' })
-      .option('or', { type: 'number', describe: 'mask: OR mask' })
-      .option('file', { type: 'number', describe: 'file number' })
-      .option('record', { type: 'number', default: 0, describe: 'record number' })
-      .option('read-address', { type: 'number', describe: 'read-write: first register to read' })
-      .option('read-quantity', { type: 'number', describe: 'read-write: registers to read' })
-      .example('$0 write registers --target rtu:///dev/ttyUSB0?baud=9600 --unit 3 --address 10 --values 1,2,3', '') as Argv<unknown> as Argv<WriteArgs>,
-  handler: (args) =>
-    withClient(args, async (c) => {
-      const { unit, address } = args
-      const need = (v: string | undefined, flag: string) => {
-        if (v === undefined) throw new ArgumentError(`write ${args.what} needs ${flag}`)
-        return v
-      }
-      switch (args.what) {
-        case 'coil':
-          await c.writeCoil(unit, address, /^(1|on|true)$/i.test(need(args.value, '--value')))
-          break
-        case 'coils':
-          await c.writeCoils(unit, address, numbers(need(args.values, '--values'), '--values').map((v) => v !== 0))
-          break
-        case 'register':
-          await c.writeRegister(unit, address, numbers(need(args.value, '--value'), '--value')[0])
-          break
-        case 'registers':
-          await c.writeRegisters(unit, address, numbers(need(args.values, '--values'), '--values'))
-          break
-        case 'mask':
-          if (args.and === undefined || args.or === undefined) throw new ArgumentError('write mask needs --and and --or')
-          await c.maskWriteRegister(unit, address, args.and, args.or)
-          break
-        case 'file':
-          if (args.file === undefined) throw new ArgumentError('write file needs --file')
-          await c.writeFileRecord(unit, [{ file: args.file, record: args.record, values: numbers(need(args.values, '--values'), '--values') }])
-          break
-        default: {
-          if (args.readAddress === undefined || args.readQuantity === undefined) throw new ArgumentError('write read-write needs --read-address and --read-quantity')
-          const values = await c.readWriteRegisters(unit, args.readAddress, args.readQuantity, address, numbers(need(args.values, '--values'), '--values'))
-          show(args, { address: args.readAddress, values }, () => values.map((v, i) => `${args.readAddress! + i}\t${v}`))
-          return
-        }
-      }
-      show(args, { ok: true }, () => ['ok'])
-    }),
-}
-
-interface DiagArgs extends Common {
-  sub: string
-  data?: string
-}
-
-const diag: CommandModule<object, DiagArgs> = {
-  command: 'diag <sub>',
-  describe: 'Diagnostics (08): a sub-function by name or number, e.g. returnBusMessageCount or 0x0B',
-  builder: (y: Argv) =>
-    common(y)
-      .positional('sub', { type: 'string', describe: DIAGNOSTIC_SUB_FUNCTIONS.map((s) => s.name).join(', ') })
-      .option('data', { type: 'string', describe: 'data words, comma-separated (default: the sub-function\'s usual data)' })
-      .example('$0 diag returnBusMessageCount --target rtu:///dev/ttyUSB0 --unit 1', '')
-      .example('$0 diag restartCommunicationsOption --data 0xff00 --target tcp://127.0.0.1:5020', '') as Argv<unknown> as Argv<DiagArgs>,
-  handler: (args) =>
-    withClient(args, async (c) => {
-      const entry = DIAGNOSTIC_SUB_FUNCTIONS.find((s) => s.name.toLowerCase() === args.sub.toLowerCase())
-      const code = entry ? entry.code : Number(args.sub)
-      if (!Number.isInteger(code) || code < 0 || code > 0xffff) {
-        throw new ArgumentError(`diag: unknown sub-function ${JSON.stringify(args.sub)}; known: ${DIAGNOSTIC_SUB_FUNCTIONS.map((s) => s.name).join(', ')}`)
-      }
-      const data = args.data !== undefined ? numbers(args.data, '--data') : [entry?.defaultData ?? 0]
-      if (entry?.responseWords === 'none') {
-        await c.forceListenOnlyMode(args.unit)
-        show(args, { subFunction: code, data: null }, () => ['sent (no reply is expected)'])
-        return
-      }
-      const reply = await c.diagnostics(args.unit, code, data)
-      show(args, { subFunction: code, data: reply }, () => [reply.map((w) => `0x${w.toString(16).padStart(4, '0')} (${w})`).join(' ')])
-    }),
-}
-
-interface IdentifyArgs extends Common {
-  code: keyof typeof READ_DEVICE_ID_CODES
-  object: number
-}
-
-const identify: CommandModule<object, IdentifyArgs> = {
-  command: 'identify',
-  describe: 'Read Device Identification (2B/0E), following more-follows',
-  builder: (y: Argv) =>
-    common(y)
-      .option('code', { choices: Object.keys(READ_DEVICE_ID_CODES) as (keyof typeof READ_DEVICE_ID_CODES)[], default: 'regular' as const })
-      .option('object', { type: 'number', default: 0, describe: 'object id (specific)' })
-      .example('$0 identify --target tcp://127.0.0.1:5020 --code extended', '') as Argv<unknown> as Argv<IdentifyArgs>,
-  handler: (args) =>
-    withClient(args, async (c) => {
-      const code = READ_DEVICE_ID_CODES[args.code]
-      const objects =
-        code === READ_DEVICE_ID_CODES.specific
-          ? (await c.readDeviceIdentification(args.unit, code, args.object)).objects
-          : await c.readDeviceIdentificationAll(args.unit, code)
-      show(args, { objects }, () => objects.map((o) => `0x${o.id.toString(16).padStart(2, '0')}\t${o.value}`))
-    }),
-}
-
-/** The client commands. */
-export { read as readCommand, write as writeCommand, diag as diagCommand, identify as identifyCommand }

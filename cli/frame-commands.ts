@@ -6,6 +6,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { ArgumentError, createFramer, FRAMER_KINDS, prepare, type FramerKind, type Message } from '../core/index.ts'
 import { generateFrames } from '../core/framers/generate.ts'
 import { inspectFrames } from '../core/framers/inspect.ts'
+import { integerOption } from './numbers.ts'
 import { printJson } from './output.ts'
 
 /** Bytes from a `--hex` string (spaces, colons and 0x prefixes allowed). */
@@ -98,8 +99,8 @@ const encode: CommandModule<object, EncodeArgs> = {
   builder: (y: Argv) =>
     y
       .options(framerOption)
-      .option('unit', { type: 'number', default: 1, describe: 'unit id (serial: slave address)' })
-      .option('tid', { type: 'number', default: 0, describe: 'MBAP transaction id (tcp only)' })
+      .option('unit', { default: 1, requiresArg: true, describe: 'unit id 0..255 (serial: slave address)', coerce: integerOption('--unit', 0, 255) })
+      .option('tid', { default: 0, requiresArg: true, describe: 'MBAP transaction id 0..65535 (tcp only)', coerce: integerOption('--tid', 0, 0xffff) })
       .option('request', { type: 'string', describe: 'a request as JSON' })
       .option('response', { type: 'string', describe: 'a response as JSON; {"function":…,"exception":N} for an exception' })
       .option('file', { type: 'string', describe: 'one JSON object per line; prints one ADU per line' })
@@ -138,8 +139,8 @@ const generate: CommandModule<object, GenerateArgs> = {
     y
       .options(framerOption)
       .option('direction', { choices: ['request', 'response'] as const, default: 'request' as const })
-      .option('unit', { type: 'number', default: 0xff, describe: 'unit id' })
-      .option('tid', { type: 'number', default: 1, describe: 'transaction id (tcp)' })
+      .option('unit', { default: 0xff, requiresArg: true, describe: 'unit id 0..255', coerce: integerOption('--unit', 0, 255) })
+      .option('tid', { default: 1, requiresArg: true, describe: 'transaction id 0..65535 (tcp)', coerce: integerOption('--tid', 0, 0xffff) })
       .example('$0 frame generate --framer tcp --direction request', '') as Argv<GenerateArgs>,
   handler(args) {
     for (const g of generateFrames(args.framer, { direction: args.direction, unit: args.unit, tid: args.tid })) {

@@ -1,7 +1,9 @@
 /**
  * `modbridge conformance run | probe | diff`.
- * Exit codes: 0 every case at the chosen level passed; 1 a case failed (or, for diff, a regression);
- * 2 the run could not proceed (target unreachable, bad profile or arguments).
+ * Exit codes: 0 no case failed that fails the run (MUST failures at the chosen level; SHOULD ones
+ * too with --fail-on should; SHOULD and MAY failures are otherwise warnings); 1 such a case failed
+ * or could not be judged (or, for diff, a regression); 2 the run could not proceed or stopped
+ * (target unreachable or lost for good, bad profile or arguments).
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,7 +15,7 @@ import { loadProfile } from './profile.ts'
 import type { CaseReport, ConformanceReport } from './report.ts'
 import { parseReport } from './reporters/json.ts'
 import { writeReports } from './reporters/write.ts'
-import { runConformance } from './runner.ts'
+import { failsRun, runConformance } from './runner.ts'
 import { openTarget } from './targets/open.ts'
 
 interface RunArgs {
@@ -24,6 +26,8 @@ interface RunArgs {
   only?: string
   out?: string
   timeout: number
+  silence?: number
+  'fail-on': 'must' | 'should'
 }
 
 function functionList(text: string): number[] {
@@ -38,7 +42,7 @@ function progress(done: number, total: number, c: CaseReport): void {
   if (!process.stderr.isTTY) return
   const width = 30
   const filled = Math.round((done / total) * width)
-  const mark = c.verdict === 'pass' ? ' ' : c.verdict === 'fail' ? '✗' : c.verdict === 'skip' ? '-' : '!'
+  const mark = c.verdict === 'pass' ? ' ' : c.verdict === 'fail' ? '✗' : c.verdict === 'skip' || c.verdict === 'not-run' ? '-' : '!'
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(done).padStart(4)}/${total} ${mark} ${c.id.slice(0, 50).padEnd(50)}`)
   if (done === total) process.stderr.write('\n')
 }
@@ -57,12 +61,24 @@ export function summaryTable(r: ConformanceReport, outDir?: string): string {
   const s = r.summary
   lines.push(`${'all'.padEnd(12)} ${String(s.total).padStart(6)} ${String(s.passed).padStart(6)} ${String(s.failed).padStart(6)} ${String(s.skipped).padStart(6)} ${String(s.errors).padStart(6)}`)
   lines.push(`must ${s.bySeverity.must.passed}/${s.bySeverity.must.total} passed, should ${s.bySeverity.should.passed}/${s.bySeverity.should.total}, may ${s.bySeverity.may.passed}/${s.bySeverity.may.total}`)
-  const failed = r.cases.filter((c) => c.verdict === 'fail' || c.verdict === 'error')
-  if (failed.length) {
+  lines.push(`reply window ${r.options.timeoutMs} ms, silence window ${r.options.silenceMs} ms, failing on ${r.options.failOn.toUpperCase()} failures`)
+  if (s.notRun) lines.push(`${s.notRun} cases not run: ${s.stopped ?? ''}`)
+  const failed = r.cases.filter((c) => failsRun(c, r.options.failOn))
+  const warned = r.cases.filter((c) => c.verdict === 'fail' && !failsRun(c, r.options.failOn))
+  for (const [title, list] of [
+    ['failures:', failed],
+    ['warnings (do not fail the run):', warned],
+  ] as const) {
+    if (!list.length) continue
     lines.push('')
-    lines.push('failures:')
-    for (const c of failed.slice(0, 30)) lines.push(`  ${c.verdict === 'error' ? 'ERROR' : c.severity.toUpperCase().padEnd(6)} ${c.id} (${c.spec}): ${c.message ?? ''}`)
-    if (failed.length > 30) lines.push(`  … and ${failed.length - 30} more (see the report)`)
+    lines.push(title)
+    for (const c of list.slice(0, 30)) lines.push(`  ${c.verdict === 'error' ? 'ERROR' : c.severity.toUpperCase().padEnd(6)} ${c.id} (${c.spec}): ${c.message ?? ''}`)
+    if (list.length > 30) lines.push(`  … and ${list.length - 30} more (see the report)`)
+  }
+  if (r.notes.length) {
+    lines.push('')
+    lines.push('notes:')
+    for (const n of r.notes) lines.push(`  ${n}`)
   }
   const t = r.timing.response
   lines.push('')
@@ -84,17 +100,19 @@ const run: CommandModule<object, RunArgs> = {
       .option('level', { choices: ['strict', 'interop'] as const, default: 'strict' as const, describe: 'interop tolerates what the field tolerates' })
       .option('only', { type: 'string', describe: 'only these function codes, hex: 03,10' })
       .option('out', { type: 'string', describe: 'report folder (default reports/<date-time>)' })
-      .option('timeout', { type: 'number', default: 1000, describe: 'reply timeout per request, ms' })
+      .option('timeout', { type: 'number', default: 1000, describe: 'reply window per request, ms' })
+      .option('silence', { type: 'number', describe: 'how long a case that must draw no reply listens, and how long a late reply is waited for, ms (default 300 on networks, 500 on serial lines)' })
+      .option('fail-on', { choices: ['must', 'should'] as const, default: 'must' as const, describe: 'which failures fail the run (exit 1); the others are warnings' })
       .example('$0 conformance run --target tcp://127.0.0.1:5020 --unit 1 --out reports/sim', '')
       .example('$0 conformance run --target "rtu:///dev/ttyUSB0?baud=19200" --unit 3 --profile device.json --level interop --only 03,10', ''),
   async handler(args) {
     const profile = args.profile ? loadProfile(args.profile) : undefined
     const only = args.only ? functionList(args.only) : undefined
-    const report = await runConformance({ target: args.target, unit: args.unit, profile, level: args.level, only, waitMs: args.timeout, onProgress: progress })
+    const report = await runConformance({ target: args.target, unit: args.unit, profile, level: args.level, only, waitMs: args.timeout, silenceMs: args.silence, failOn: args['fail-on'], onProgress: progress })
     const out = args.out ?? join('reports', new Date().toISOString().replace(/[:.]/g, '-'))
     await writeReports(report, out)
     process.stdout.write(summaryTable(report, out) + '\n')
-    process.exitCode = report.summary.verdict === 'pass' ? 0 : 1
+    process.exitCode = report.summary.stopped !== null ? 2 : report.summary.verdict === 'pass' ? 0 : 1
   },
 }
 
@@ -119,15 +137,16 @@ const probe: CommandModule<object, ProbeArgs> = {
     const target = await openTarget(args.target)
     try {
       let tid = 0
-      const profile = await probeProfile({
+      const { profile, notes } = await probeProfile({
         target,
         unit: args.unit,
         level: 'strict',
         waitMs: args.timeout,
         silenceMs: 300,
-        nextTid: () => (tid = (tid + 1) & 0xffff),
+        nextTid: () => (tid = (tid % 0xff) + 1),
         registry: defaultRegistry,
       })
+      for (const n of notes) process.stderr.write(`${n}\n`)
       const text = JSON.stringify(profile, null, 2) + '\n'
       if (args.out) {
         writeFileSync(args.out, text)

@@ -93,14 +93,14 @@ function change(c: CaseReport, before: Verdict | null, after: Verdict | null, me
 }
 
 function runInfo(r: ConformanceReport): RunInfo {
-  const { total, passed, failed, skipped, errors } = r.summary
+  const { total, passed, failed, skipped, errors, notRun } = r.summary
   return {
     startedAt: r.startedAt,
     toolVersion: r.tool.version,
     target: `${r.target.address} unit ${r.target.unit} (${r.target.framer})`,
     level: r.level,
     verdict: r.summary.verdict,
-    counts: { total, passed, failed, skipped, errors },
+    counts: { total, passed, failed, skipped, errors, notRun },
   }
 }
 

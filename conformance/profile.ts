@@ -17,6 +17,14 @@ export interface DeviceProfile {
   functions: number[]
   /** Diagnostics (08) sub-functions it implements, when 08 is claimed. */
   diagnostics?: number[]
+  /** MEI types it implements under 2B, when 2B is claimed (default: 0x0E, Read Device Identification, alone). */
+  meiTypes?: number[]
+  /**
+   * Report Server ID (11): how many bytes the server id takes. The spec leaves it device specific
+   * (§6.13): only with it can the run indicator after the id be found and judged; without it the
+   * reply's data stays opaque.
+   */
+  serverIdLength?: number
   /** Readable ranges per table. */
   readable: { coils?: Range[]; discreteInputs?: Range[]; holdingRegisters?: Range[]; inputRegisters?: Range[] }
   /** Writable ranges (coils, holding registers). */
@@ -61,7 +69,7 @@ const isInteger = (v: unknown): v is number => Number.isInteger(v)
 const isWord = (v: unknown): v is number => isInteger(v) && v >= 0 && v <= 0xffff
 const isRange = (v: unknown): v is Range => isArray(v) && v.length === 2 && isWord(v[0]) && isWord(v[1]) && v[0] <= v[1]
 
-const KEYS = ['unit', 'functions', 'diagnostics', 'readable', 'writable', 'files', 'fifos', 'identity', 'limits']
+const KEYS = ['unit', 'functions', 'diagnostics', 'meiTypes', 'serverIdLength', 'readable', 'writable', 'files', 'fifos', 'identity', 'limits']
 const LIMIT_KEYS = ['readBits', 'readRegisters', 'writeBits', 'writeRegisters'] as const
 
 /** Typed readers of one profile's fields: each returns undefined when the field is absent, and names the source and path it rejects. */
@@ -131,6 +139,8 @@ export function validateProfile(raw: unknown, source = '(inline)'): DeviceProfil
     unit,
     functions: read.integers('functions', raw.functions, 1, 127, 'function codes 1..127') ?? fail(source, 'functions', 'expected an array of function codes 1..127'),
     diagnostics: read.integers('diagnostics', raw.diagnostics, 0, 0xffff, 'sub-function codes 0..65535'),
+    meiTypes: read.integers('meiTypes', raw.meiTypes, 0, 0xff, 'MEI types 0..255'),
+    serverIdLength: raw.serverIdLength === undefined ? undefined : isInteger(raw.serverIdLength) && raw.serverIdLength >= 0 && raw.serverIdLength <= 250 ? raw.serverIdLength : fail(source, 'serverIdLength', 'expected an integer 0..250'),
     readable: {
       coils: read.ranges('readable.coils', readable.coils),
       discreteInputs: read.ranges('readable.discreteInputs', readable.discreteInputs),

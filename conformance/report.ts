@@ -4,7 +4,7 @@
  */
 
 /** The schema id written into every report. Bump the number on an incompatible change. */
-export const REPORT_SCHEMA = 'modbridge-conformance-report/1'
+export const REPORT_SCHEMA = 'modbridge-conformance-report/2'
 
 /** How much a case matters (RFC 2119 words, as the spec uses them). */
 export type Severity = 'must' | 'should' | 'may'
@@ -12,8 +12,34 @@ export type Severity = 'must' | 'should' | 'may'
 export type Level = 'strict' | 'interop'
 /** What kind of check a case is. */
 export type Category = 'positive' | 'negative' | 'exception' | 'framing' | 'scenario'
-/** A case's outcome. `skip`: not applicable to this target or level; `error`: the run could not judge it. */
-export type Verdict = 'pass' | 'fail' | 'skip' | 'error'
+/**
+ * A case's outcome. `skip`: not applicable to this target, profile or level; `error`: the run could
+ * not judge it; `not-run`: the run stopped before it (the device could not be reached again).
+ */
+export type Verdict = 'pass' | 'fail' | 'skip' | 'error' | 'not-run'
+
+/** Which failures fail the run: MUST failures only (SHOULD and MAY failures are warnings), or SHOULD ones too. */
+export type FailOn = 'must' | 'should'
+
+/** Something the device sent that was not the reply of the request under way (see conformance/targets/attribution.ts). */
+export interface WireNote {
+  /** late: an earlier request's reply after its window; duplicate: a second reply; stray: answers nothing sent. */
+  kind: 'late' | 'duplicate' | 'stray'
+  /** Spaced hex. */
+  hex: string
+  /** Late and duplicate: ms from the request that caused it. */
+  afterMs: number | null
+  why: string
+  /** True for a whole frame, false for bytes that form none. */
+  frame: boolean
+}
+
+/** An id in the reply that differs from the request's. */
+export interface IdMismatch {
+  field: 'transaction id' | 'unit id' | 'protocol id'
+  sent: number
+  received: number
+}
 
 /** One side of a comparison: bytes (hex, spaced) and/or a description. */
 export interface Observation {
@@ -41,6 +67,13 @@ export interface CaseReport {
   actual: Observation
   /** Time from the last request byte to the last reply byte, ms; null when nothing came back. */
   responseMs: number | null
+  /**
+   * What else the device sent: stray bytes that arrived while this case ran, and late or duplicate
+   * replies this case's requests caused (wherever they arrived).
+   */
+  wire: WireNote[]
+  /** Ids of the reply shown that differ from the request's. */
+  ids: IdMismatch[]
 }
 
 /** Response-time statistics over the cases that got a reply. */
@@ -62,6 +95,7 @@ export interface Counts {
   failed: number
   skipped: number
   errors: number
+  notRun: number
 }
 
 /** A whole run. */
@@ -73,12 +107,29 @@ export interface ConformanceReport {
   durationMs: number
   target: { address: string; unit: number; framer: string }
   level: Level
+  /** How the run listened and what fails it. */
+  options: {
+    /** Reply window per request, ms (--timeout). */
+    timeoutMs: number
+    /** How long a case that must draw no reply listens, ms (--silence); also how long the runner listens for a late reply. */
+    silenceMs: number
+    failOn: FailOn
+  }
   /** The device profile the run judged against (as given or as probed). */
   profile: unknown
+  /** What the probe could not determine, why cases were skipped, reconnects: one sentence each. */
+  notes: string[]
   summary: Counts & {
     bySeverity: Record<Severity, Counts>
-    /** 'pass' when every case judged at this level passed. */
+    /** Failed cases that do not fail the run at this --fail-on (SHOULD and MAY failures by default). */
+    warnings: number
+    /**
+     * 'fail' when a case failed that fails the run (a MUST failure at this level, a SHOULD one with
+     * --fail-on should) or could not be judged (error).
+     */
     verdict: 'pass' | 'fail'
+    /** Why the run stopped before its last case, or null when it ran to the end. */
+    stopped: string | null
   }
   timing: {
     response: TimingSummary

@@ -4,6 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import { ArgumentError } from '../core/index.ts'
+import { integerOption } from '../cli/numbers.ts'
 import { createLogger, logOptions, type LogArgs, type Logger } from '../cli/log.ts'
 import { attachGatewayLog } from './gateway-log.ts'
 import { configFromCli, loadConfig, type GatewayConfig } from './config.ts'
@@ -65,9 +66,9 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
       .option('listen', { type: 'string', array: true, describe: 'upstream address (repeatable): tcp://, rtu+tcp://, udp://' })
       .option('bus', { type: 'string', array: true, describe: 'name=address of a downstream bus (repeatable)' })
       .option('route', { type: 'string', array: true, describe: 'units=bus, e.g. 1-10=a, or unit=bus:unit to remap, e.g. 20=b:1 (repeatable)' })
-      .option('timeout', { type: 'number', describe: 'bus reply timeout, ms (default 1000)' })
-      .option('retries', { type: 'number', describe: 'extra attempts after a timeout (default 1)' })
-      .option('monitor', { type: 'string', describe: 'host:port of the live monitor, e.g. 127.0.0.1:8020' })
+      .option('timeout', { requiresArg: true, describe: 'bus reply timeout, ms (default 1000; with --bus)', coerce: integerOption('--timeout', 1, 600_000) })
+      .option('retries', { requiresArg: true, describe: 'extra attempts after a timeout (default 1; with --bus)', coerce: integerOption('--retries', 0, 100) })
+      .option('monitor', { type: 'string', requiresArg: true, describe: 'host:port of the live monitor, e.g. 127.0.0.1:8020 (default: none, except for the bare `modbridge proxy`, which serves it on 127.0.0.1:8020)' })
       .example('$0 proxy', 'the gateway on 127.0.0.1:5020 in front of three simulated RTU units')
       .example('$0 proxy --config gateway.json', '')
       .example('$0 proxy --listen tcp://127.0.0.1:5020 --bus "a=rtu:///dev/ttyUSB0?baud=19200" --bus b=rtu+tcp://127.0.0.1:4001 --route 1-10=a --route 20=b:1', '')
@@ -76,13 +77,19 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
     const log = createLogger({ level: args.logLevel, format: args.logFormat })
     let running: Awaited<ReturnType<typeof runGateway>>
     if (args.config) {
-      if (args.bus || args.route) throw new ArgumentError('give either --config or --bus/--route, not both')
+      const extra = (['listen', 'bus', 'route', 'timeout', 'retries', 'monitor'] as const).filter((k) => args[k] !== undefined)
+      if (extra.length) throw new ArgumentError(`--config holds the whole gateway; ${extra.map((k) => `--${k}`).join(', ')} cannot be combined with it (put ${extra.length === 1 ? 'it' : 'them'} in the file)`)
       running = await runGateway(loadConfig(args.config), undefined, log)
     } else if (args.bus || args.route) {
       if (!args.bus || !args.route) throw new ArgumentError('--bus and --route go together: name the buses and route units to them')
       running = await runGateway(configFromCli({ listen: args.listen ?? ['tcp://127.0.0.1:5020'], bus: args.bus, route: args.route, timeout: args.timeout, retries: args.retries, monitor: args.monitor }), undefined, log)
     } else {
-      const config = defaultGatewayConfig({ listen: args.listen?.[0], monitor: args.monitor })
+      if (args.timeout !== undefined || args.retries !== undefined) throw new ArgumentError('--timeout and --retries set the buses of --bus; the simulated default has its own')
+      if (args.listen && args.listen.length > 1) throw new ArgumentError('the simulated default serves one --listen address; give buses with --bus and --route to serve several')
+      // The bare command is the demonstration, with its monitor on 8020; once the user says where to
+      // listen, nothing else is bound unless asked for with --monitor.
+      const bare = args.listen === undefined && args.monitor === undefined
+      const config = defaultGatewayConfig({ listen: args.listen?.[0], monitor: bare ? undefined : (args.monitor ?? false) })
       running = await runGateway(config, await startSimulatedBus([1, 2, 3], 19200), log)
       log.info(`try: npx modbridge read holding --target ${running.gateway.listening[0]} --unit 1 --quantity 10`)
     }

@@ -11,17 +11,25 @@
  * transaction id each time it is sent again; a slot is reused only after its reply came back, so
  * the buffer a write may still hold is never touched early. Replies are matched by transaction id
  * (jsmodbus answers pipelined requests in reverse order) and compared with the expected bytes.
+ * Three kinds of bad reply are told apart: an exception reply (counted by its code — a gateway's
+ * 0x0A or 0x0B is an answer, not a success), a wrong reply (its transaction id matches no
+ * outstanding request, or its bytes are not the expected ones), and a socket fault. A slot
+ * answered by an exception or by wrong bytes is freed and sent again; only correct replies count
+ * as requests and have their latency recorded.
  * Latencies come from performance.now() (libuv's hrtime as a double: no BigInt per reply), one
  * reading per incoming chunk, into one preallocated array. The server's CPU time is read from
- * /proc at both ends of the window.
+ * /proc at both ends of the window, and so is a relay's (a proxy between the generator and the
+ * server), with its child processes when it forks one per connection (socat's `fork`).
  */
 import { connect, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { CellReport, LoadCommand, LoadReport, RunCommand, VerifyReport } from './messages.ts'
-import { cpuTicks, machineBusyTicks } from './proc-stat.ts'
+import { cpuTicks, machineBusyTicks, treeCpuTicks } from './proc-stat.ts'
 import { RESPONSE_LENGTH, expectedResponse, request, type Cell } from './workload.ts'
 
 const LATENCY_CAPACITY = 1 << 22
+/** An MBAP exception reply: header 7 + fc | 0x80 + exception code. */
+const EXCEPTION_LENGTH = 9
 const TIMEOUT_MS = 3000
 /** The expected reply; bytes 2.. (after the transaction id) are the same for every request. */
 const EXPECTED = expectedResponse(0)
@@ -35,11 +43,25 @@ const run = {
   latencies: new Float32Array(LATENCY_CAPACITY),
   errors: 0,
   firstError: undefined as string | undefined,
+  /** Exception replies by exception code, and wrong replies; both also count in `errors`. */
+  exceptions: {} as Record<string, number>,
+  wrong: 0,
 }
 
 function fault(message: string): void {
   run.errors++
   run.firstError ??= message
+}
+
+function wrongReply(message: string): void {
+  run.wrong++
+  fault(message)
+}
+
+function exceptionReply(code: number, message: string): void {
+  const key = `0x${code.toString(16).padStart(2, '0').toUpperCase()}`
+  run.exceptions[key] = (run.exceptions[key] ?? 0) + 1
+  fault(message)
 }
 
 /** One connection keeping `inFlight` requests outstanding while `run.sending`. */
@@ -112,17 +134,18 @@ class Connection {
       const tid = (buf[off] << 8) | buf[off + 1]
       const s = tid % this.inFlight
       if (this.tids[s] !== tid || this.sentAt[s] < 0) {
-        fault(`a reply with transaction id ${tid} matches no outstanding request`)
-      } else if (total !== RESPONSE_LENGTH || buf.compare(EXPECTED, 2, RESPONSE_LENGTH, off + 2, off + total) !== 0) {
-        fault(`unexpected reply ${buf.toString('hex', off, off + total)}`)
+        wrongReply(`a reply with transaction id ${tid} matches no outstanding request`)
       } else {
-        const latency = now - this.sentAt[s]
-        this.sentAt[s] = -1
-        this.outstanding--
-        if (run.recording) {
-          if (run.count < LATENCY_CAPACITY) run.latencies[run.count] = latency * 1000
+        if (total === EXCEPTION_LENGTH && (buf[off + 7] & 0x80) !== 0) {
+          exceptionReply(buf[off + 8], `exception reply ${buf.toString('hex', off, off + total)}`)
+        } else if (total !== RESPONSE_LENGTH || buf.compare(EXPECTED, 2, RESPONSE_LENGTH, off + 2, off + total) !== 0) {
+          wrongReply(`unexpected reply ${buf.toString('hex', off, off + total)}`)
+        } else if (run.recording) {
+          if (run.count < LATENCY_CAPACITY) run.latencies[run.count] = (now - this.sentAt[s]) * 1000
           run.count++
         }
+        this.sentAt[s] = -1
+        this.outstanding--
         if (run.sending) this.send(s, now)
       }
       off += total
@@ -221,9 +244,13 @@ async function runCell(command: RunCommand): Promise<CellReport> {
   run.recording = false
   run.errors = 0
   run.firstError = undefined
+  run.exceptions = {}
+  run.wrong = 0
   for (const c of connections) c.start()
   await sleep(command.warmup)
+  const relayTicks = () => (command.relay ? (command.relay.children ? treeCpuTicks(command.relay.pid) : cpuTicks(command.relay.pid)) : 0)
   const t0 = performance.now()
+  const relay0 = relayTicks()
   const cpu0 = cpuTicks(command.serverPid)
   const busy0 = machineBusyTicks()
   const own0 = process.cpuUsage()
@@ -233,6 +260,7 @@ async function runCell(command: RunCommand): Promise<CellReport> {
   run.recording = false
   const count = run.count
   const cpu1 = cpuTicks(command.serverPid)
+  const relay1 = relayTicks()
   const busy1 = machineBusyTicks()
   const own = process.cpuUsage(own0)
   const elapsed = (performance.now() - t0) / 1000
@@ -251,6 +279,9 @@ async function runCell(command: RunCommand): Promise<CellReport> {
     loadCpu: (own.user + own.system) / 1e6,
     machineBusy: (busy1 - busy0) / command.clockTicks,
     errors: run.errors,
+    exceptions: run.exceptions,
+    wrong: run.wrong,
+    ...(command.relay ? { relayCpu: (relay1 - relay0) / command.clockTicks } : {}),
     ...(run.firstError === undefined ? {} : { firstError: run.firstError }),
   }
 }

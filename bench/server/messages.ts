@@ -23,6 +23,8 @@ export interface RunCommand {
   warmup: number
   /** Seconds of the measured window; 0 only loads the server for `warmup` seconds. */
   seconds: number
+  /** A relay in front of the server whose CPU time is read too; `children`: with its child processes. */
+  relay?: { pid: number; children: boolean }
 }
 
 /** Anything the orchestrator sends. */
@@ -57,6 +59,12 @@ export interface CellReport {
   machineBusy: number
   /** Replies that were not the expected bytes or matched no outstanding request, and socket errors. */
   errors: number
+  /** Exception replies by code ("0x0A": n); also counted in `errors`. */
+  exceptions: Record<string, number>
+  /** Replies matching no outstanding request's transaction id, or with other bytes than expected; also in `errors`. */
+  wrong: number
+  /** The relay's CPU time (utime + stime) over the window, seconds, when the command named one. */
+  relayCpu?: number
   /** First error seen, if any. */
   firstError?: string
 }

@@ -4,7 +4,7 @@
  * so over a window of seconds the resolution is 1/CLK_TCK s (10 ms at the usual 100 Hz).
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 /** Clock ticks per second (`getconf CLK_TCK`; 100 when getconf is missing). */
 export function clockTicks(): number {
@@ -36,4 +36,27 @@ export function machineBusyTicks(): number {
   const line = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number)
   return user + nice + system + irq + softirq + steal
+}
+
+/**
+ * utime + stime of `pid` and of every process below it, in ticks: the children are read from
+ * /proc/<pid>/task/<tid>/children (each thread's own list). A child that exits between two
+ * readings drops out of the sum, so the figure is meant for trees that live through a window, as
+ * socat's per-connection forks do while their connections are open.
+ */
+export function treeCpuTicks(pid: number): number {
+  let ticks = 0
+  const stack = [pid]
+  while (stack.length > 0) {
+    const p = stack.pop() as number
+    try {
+      ticks += cpuTicks(p)
+      for (const tid of readdirSync(`/proc/${p}/task`)) {
+        for (const child of readFileSync(`/proc/${p}/task/${tid}/children`, 'latin1').split(' ')) if (child) stack.push(Number(child))
+      }
+    } catch {
+      // Gone between listing and reading.
+    }
+  }
+  return ticks
 }

@@ -40,11 +40,23 @@ function errorText(err: unknown): string {
   return stderr || e.message || String(err)
 }
 
+const LIBMODBUS_SOURCE = join(HERE, 'libmodbus-server.c')
+
 /** Compiles libmodbus-server.c into bench/.build/ unless the binary is newer than the source. */
 function buildLibmodbus(): Launch {
-  const source = join(HERE, 'libmodbus-server.c')
   const binary = join(BUILD, 'libmodbus-server')
-  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return { command: binary, args: [VALUES.join(',')] }
+  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(LIBMODBUS_SOURCE).mtimeMs) return { command: binary, args: [VALUES.join(',')] }
+  mkdirSync(BUILD, { recursive: true })
+  writeFileSync(join(BUILD, '.gitignore'), '*\n')
+  const failure = compileLibmodbusServer(binary)
+  return failure ? { skip: failure } : { command: binary, args: [VALUES.join(',')] }
+}
+
+/**
+ * Compiles libmodbus-server.c (cc -O2, flags from pkg-config) into `binary`; returns why it could
+ * not, or undefined. The binary takes the register values as its one argument: `VALUES.join(',')`.
+ */
+export function compileLibmodbusServer(binary: string): string | undefined {
   let flags: string[]
   try {
     flags = execFileSync('pkg-config', ['--cflags', '--libs', 'libmodbus'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
@@ -52,16 +64,14 @@ function buildLibmodbus(): Launch {
       .split(/\s+/)
       .filter(Boolean)
   } catch (err) {
-    return { skip: `libmodbus not found by pkg-config (apt install libmodbus-dev): ${errorText(err)}` }
+    return `libmodbus not found by pkg-config (apt install libmodbus-dev): ${errorText(err)}`
   }
-  mkdirSync(BUILD, { recursive: true })
-  writeFileSync(join(BUILD, '.gitignore'), '*\n')
   try {
-    execFileSync('cc', ['-O2', '-o', binary, source, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] })
+    execFileSync('cc', ['-O2', '-o', binary, LIBMODBUS_SOURCE, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] })
   } catch (err) {
-    return { skip: `cc failed: ${errorText(err)}` }
+    return `cc failed: ${errorText(err)}`
   }
-  return { command: binary, args: [VALUES.join(',')] }
+  return undefined
 }
 
 function pymodbus(): Launch {
@@ -84,7 +94,8 @@ function npmVersion(name: string): string {
   }
 }
 
-function libmodbusVersion(): string {
+/** libmodbus's version by pkg-config, or '?'. */
+export function libmodbusVersion(): string {
   try {
     return execFileSync('pkg-config', ['--modversion', 'libmodbus'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   } catch {

@@ -23,14 +23,28 @@ function refuse(code: number, why: string): Expectation {
  */
 function claimedSubFunctions(profile: DeviceProfile, code: number): readonly number[] | undefined {
   if (code === FUNCTION_CODES.diagnostics) return profile.diagnostics
-  if (code === FUNCTION_CODES.encapsulatedInterfaceTransport) return [MEI_READ_DEVICE_ID]
+  if (code === FUNCTION_CODES.encapsulatedInterfaceTransport) return profile.meiTypes ?? [MEI_READ_DEVICE_ID]
   return undefined
 }
 
 function subFunctionRefused(code: number, sub: number): string {
-  return code === FUNCTION_CODES.diagnostics
-    ? `diagnostics sub-function ${sub} is not claimed by the profile`
-    : `MEI type ${hex(sub)} is not claimed (only ${hex(MEI_READ_DEVICE_ID)}, Read Device Identification, is judged)`
+  return code === FUNCTION_CODES.diagnostics ? `diagnostics sub-function ${sub} is not claimed by the profile` : `MEI type ${hex(sub)} is not claimed by the profile`
+}
+
+/**
+ * The exception 01 a request draws before anything else is looked at (§7 and the state diagram of
+ * each function: function code supported, then sub-function or MEI type supported), or null when
+ * the profile claims both. Needs only the request's first bytes, so it applies to malformed
+ * requests too: a device judges support before data values (03) and addresses (02).
+ */
+export function unsupported(profile: DeviceProfile, pdu: Buffer, registry: Registry = defaultRegistry): Expectation | null {
+  const facts = registry.facts(pdu)
+  if (!profile.functions.includes(facts.code)) return refuse(EXCEPTION_CODES.illegalFunction, `function ${facts.code} is not claimed by the profile`)
+  const claimed = claimedSubFunctions(profile, facts.code)
+  if (claimed && facts.subFunction !== undefined && !claimed.includes(facts.subFunction)) {
+    return refuse(EXCEPTION_CODES.illegalFunction, subFunctionRefused(facts.code, facts.subFunction))
+  }
+  return null
 }
 
 const TABLE_NAMES: Record<Access['table'], string> = {
@@ -77,12 +91,8 @@ function isDeviceIdRequest(m: Message): m is ReadDeviceIdentificationRequest {
  * The registry tells the function's sub-function and the data it touches.
  */
 export function expectationFor(profile: DeviceProfile, pdu: Buffer, request: Message, registry: Registry = defaultRegistry): Expectation {
-  const facts = registry.facts(pdu)
-  if (!profile.functions.includes(facts.code)) return refuse(EXCEPTION_CODES.illegalFunction, `function ${facts.code} is not claimed by the profile`)
-  const claimed = claimedSubFunctions(profile, facts.code)
-  if (claimed && facts.subFunction !== undefined && !claimed.includes(facts.subFunction)) {
-    return refuse(EXCEPTION_CODES.illegalFunction, subFunctionRefused(facts.code, facts.subFunction))
-  }
+  const support = unsupported(profile, pdu, registry)
+  if (support) return support
   for (const a of registry.access(request) ?? []) {
     if (!inProfile(profile, a)) return refuse(EXCEPTION_CODES.illegalDataAddress, `${describe(a)} is outside the profile's map`)
   }

@@ -7,7 +7,7 @@
  */
 import { encodeRequest, EXCEPTION_CODES, EXCEPTION_FLAG, FUNCTION_CODES, hex, type FramerKind } from '../../core/index.ts'
 
-import { expectSilence, outcome, send, type CaseContext, type CaseDefinition, type CaseOutcome } from './case.ts'
+import { expectBytes, expectSilence, missingReply, outcome, send, sendRaw, type CaseContext, type CaseDefinition, type CaseOutcome } from './case.ts'
 
 const READ_ONE = (address = 0) => encodeRequest({ function: 'readHoldingRegisters', address, quantity: 1 })
 
@@ -53,7 +53,7 @@ function corrupt(kind: FramerKind, adu: Buffer): Buffer {
 function answered(adu: Buffer, reply: Awaited<ReturnType<typeof send>>['exchange'], fc: number, what: string) {
   const r = reply.reply
   const ok = r !== null && (r.pdu[0] === fc || r.pdu[0] === (fc | EXCEPTION_FLAG))
-  return outcome(ok ? 'pass' : 'fail', adu, what, reply, ok ? null : r ? `reply function ${r.pdu[0]}` : 'no reply')
+  return outcome(ok ? 'pass' : 'fail', adu, what, reply, ok ? null : r ? `reply function ${r.pdu[0]}` : (missingReply(reply) ?? 'no reply'))
 }
 
 const serialCases: CaseDefinition[] = [
@@ -67,7 +67,7 @@ const serialCases: CaseDefinition[] = [
     functionCode: null,
     run: withReadable(async (ctx, req) => {
       const adu = corrupt(ctx.target.framer, ctx.target.frame(ctx.unit, req.pdu))
-      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
+      const ex = await sendRaw(ctx, adu, { unit: ctx.unit, pdu: req.pdu, tid: undefined }, { silence: true })
       return expectSilence(adu, ex, 'a receiver drops a frame whose checksum fails')
     }),
   },
@@ -81,9 +81,8 @@ const serialCases: CaseDefinition[] = [
     functionCode: null,
     run: withReadable(async (ctx, req) => {
       const other = ctx.unit === 247 ? 246 : 247
-      const adu = ctx.target.frame(other, req.pdu)
-      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
-      return expectSilence(adu, ex, `unit ${other} is another device on the bus`)
+      const { adu, exchange } = await send(ctx, req.pdu, { unit: other, silence: true })
+      return expectSilence(adu, exchange, `unit ${other} is another device on the bus`)
     }),
   },
   {
@@ -100,13 +99,13 @@ const serialCases: CaseDefinition[] = [
       if (!claimed || !hr) return skip('needs 06, 03 and a writable holding register')
       const address = hr[0]
       const value = 0x5a00 | (Date.now() & 0xff)
-      const adu = ctx.target.frame(0, encodeRequest({ function: 'writeSingleRegister', address, value }))
-      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
-      if (ex.reply) return outcome('fail', adu, 'no reply to unit 0', ex, 'the device answered a broadcast')
+      const { adu, exchange: ex } = await send(ctx, encodeRequest({ function: 'writeSingleRegister', address, value }), { unit: 0, silence: true })
+      if (ex.bytesReceived > 0) return outcome('fail', adu, 'no reply to unit 0', ex, 'the device answered a broadcast')
       const back = await send(ctx, READ_ONE(address))
       const got = back.exchange.reply?.pdu
       const ok = got !== undefined && got.length === 4 && got.readUInt16BE(2) === value
-      return outcome(ok ? 'pass' : 'fail', adu, `silence, then register ${address} reads ${value}`, back.exchange, ok ? null : 'the broadcast write did not take effect')
+      const expected = expectBytes(ctx, back.exchange, Buffer.from([FUNCTION_CODES.readHoldingRegisters, 2, value >> 8, value & 0xff]), `silence, then register ${address} reads ${value}`)
+      return outcome(ok ? 'pass' : 'fail', back.adu, expected, back.exchange, ok ? null : 'the broadcast write did not take effect')
     },
   },
   {
@@ -120,7 +119,7 @@ const serialCases: CaseDefinition[] = [
     run: withReadable(async (ctx, req) => {
       const garbage = ctx.target.framer === 'ascii' ? Buffer.from('zz\r\n', 'latin1') : Buffer.from([0x00, 0xff, 0x55])
       const adu = ctx.target.frame(ctx.unit, req.pdu)
-      const ex = await ctx.target.exchange([garbage, adu], { waitMs: ctx.waitMs, chunkGapMs: 3 * (ctx.target.t35Ms ?? 2) })
+      const ex = await sendRaw(ctx, [garbage, adu], { unit: ctx.unit, pdu: req.pdu, tid: undefined }, { chunkGapMs: 3 * (ctx.target.t35Ms ?? 2) })
       return answered(Buffer.concat([garbage, adu]), ex, req.fc, 'the valid frame is answered')
     }),
   },
@@ -136,7 +135,7 @@ const serialCases: CaseDefinition[] = [
       const adu = ctx.target.frame(ctx.unit, req.pdu)
       const third = Math.ceil(adu.length / 3)
       const pieces = [adu.subarray(0, third), adu.subarray(third, 2 * third), adu.subarray(2 * third)]
-      const ex = await ctx.target.exchange(pieces, { waitMs: ctx.waitMs, chunkGapMs: (ctx.target.t15Ms ?? 0.75) / 2 })
+      const ex = await sendRaw(ctx, pieces, { unit: ctx.unit, pdu: req.pdu, tid: undefined }, { chunkGapMs: (ctx.target.t15Ms ?? 0.75) / 2 })
       return answered(adu, ex, req.fc, 'the frame is answered')
     }),
   },
@@ -162,9 +161,9 @@ const mbapCases: CaseDefinition[] = [
     run: withReadable(async (ctx, req) => {
       for (const tid of [0x0100, 0x1234, 0xfffe]) {
         const adu = mbap(tid, 0, req.pdu.length + 1, ctx.unit, req.pdu)
-        const ex = await ctx.target.exchange(adu, { waitMs: ctx.waitMs })
-        const got = ex.reply?.tid
-        if (got !== tid) return outcome('fail', adu, `a reply with transaction id ${tid}`, ex, ex.reply ? `transaction id ${got} in the reply` : 'no reply')
+        const ex = await sendRaw(ctx, adu, { unit: ctx.unit, pdu: req.pdu, tid })
+        const other = ex.mismatched[0]
+        if (!ex.reply) return outcome('fail', adu, `a reply with transaction id ${tid}`, ex, other ? `transaction id ${other.tid} in the reply` : (missingReply(ex) ?? 'no reply'))
       }
       return outcome('pass', null, 'transaction ids 0x0100, 0x1234, 0xFFFE echoed', null, null)
     }),
@@ -180,7 +179,7 @@ const mbapCases: CaseDefinition[] = [
     run: withReadable(async (ctx, req) => {
       const { adu, exchange } = await send(ctx, req.pdu)
       const ok = exchange.reply?.unit === ctx.unit
-      return outcome(ok ? 'pass' : 'fail', adu, `unit id ${ctx.unit} in the reply`, exchange, ok ? null : exchange.reply ? `unit id ${exchange.reply.unit}` : 'no reply')
+      return outcome(ok ? 'pass' : 'fail', adu, `unit id ${ctx.unit} in the reply`, exchange, ok ? null : exchange.reply ? `unit id ${exchange.reply.unit}` : (missingReply(exchange) ?? 'no reply'))
     }),
   },
   {
@@ -193,7 +192,7 @@ const mbapCases: CaseDefinition[] = [
     functionCode: null,
     run: withReadable(async (ctx, req) => {
       const adu = mbap(0x0042, 1, req.pdu.length + 1, ctx.unit, req.pdu)
-      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
+      const ex = await sendRaw(ctx, adu, { unit: ctx.unit, pdu: req.pdu, tid: 0x0042 }, { silence: true })
       return expectSilence(adu, ex, 'the frame is not Modbus')
     }),
   },
@@ -207,7 +206,7 @@ const mbapCases: CaseDefinition[] = [
     functionCode: null,
     async run(ctx) {
       const adu = Buffer.from([0x00, 0x43, 0x00, 0x00, 0x00, 0x01, ctx.unit])
-      const ex = await ctx.target.exchange(adu, { waitMs: ctx.silenceMs })
+      const ex = await sendRaw(ctx, adu, { unit: ctx.unit, pdu: undefined, tid: 0x0043 }, { silence: true })
       return expectSilence(adu, ex, 'no PDU fits a length of 1')
     },
   },

@@ -4,8 +4,8 @@
  * Each is skipped when the profile does not claim what it needs; writes go only where the profile
  * says the device is writable, and the original values are written back afterwards.
  */
-import { encodeRequest, FUNCTION_CODES, READ_DEVICE_ID_CODES } from '../../core/index.ts'
-import { expectSilence, outcome, send, type CaseContext, type CaseDefinition, type CaseOutcome } from './case.ts'
+import { encodeRequest, FUNCTION_CODES, MEI_READ_DEVICE_ID, READ_DEVICE_ID_CODES } from '../../core/index.ts'
+import { expectBytes, expectSilence, outcome, send, type CaseContext, type CaseDefinition, type CaseOutcome } from './case.ts'
 import { decodeAs, tryDecodeAs, type ResponseOf } from './decode-as.ts'
 import { checkReply } from './reply-check.ts'
 import { SUB_FUNCTIONS } from './sub-functions.ts'
@@ -20,8 +20,22 @@ function claims(ctx: CaseContext, ...names: (keyof typeof FUNCTION_CODES)[]): bo
 }
 
 async function readRegisters(ctx: CaseContext, address: number, quantity: number): Promise<number[] | null> {
-  const { exchange } = await send(ctx, encodeRequest({ function: 'readHoldingRegisters', address, quantity }))
-  return tryDecodeAs('readHoldingRegisters', exchange.reply?.pdu)?.values ?? null
+  return (await readBack(ctx, address, quantity)).values
+}
+
+/** Reads holding registers; the exchange too, for the report. */
+async function readBack(ctx: CaseContext, address: number, quantity: number) {
+  const sent = await send(ctx, encodeRequest({ function: 'readHoldingRegisters', address, quantity }))
+  return { ...sent, values: tryDecodeAs('readHoldingRegisters', sent.exchange.reply?.pdu)?.values ?? null }
+}
+
+/** The 03 reply PDU that carries `values`. */
+function registersReply(values: number[]): Buffer {
+  const pdu = Buffer.alloc(2 + 2 * values.length)
+  pdu[0] = FUNCTION_CODES.readHoldingRegisters
+  pdu[1] = 2 * values.length
+  values.forEach((v, i) => pdu.writeUInt16BE(v, 2 + 2 * i))
+  return pdu
 }
 
 const scenarios: CaseDefinition[] = [
@@ -41,11 +55,14 @@ const scenarios: CaseDefinition[] = [
       const values = [0x1234, 0xfedc]
       const pdu = encodeRequest({ function: 'writeMultipleRegisters', address, values })
       const { adu, exchange } = await send(ctx, pdu)
-      const wrong = exchange.reply ? checkReply(pdu, exchange.reply.pdu, ctx.registry) : 'no reply'
-      const back = await readRegisters(ctx, address, 2)
+      const wrong = exchange.reply ? checkReply(pdu, exchange.reply.pdu, ctx.registry) : 'no reply to the write'
+      const read = await readBack(ctx, address, 2)
+      const back = read.values
       if (before) await send(ctx, encodeRequest({ function: 'writeMultipleRegisters', address, values: before }))
       const ok = !wrong && back !== null && back[0] === values[0] && back[1] === values[1]
-      return outcome(ok ? 'pass' : 'fail', adu, `registers ${address}, ${address + 1} read back 0x1234 0xFEDC`, exchange, ok ? null : wrong ?? `read back ${JSON.stringify(back)}`)
+      const shown = wrong ? exchange : read.exchange
+      const expected = wrong ? `an echo of address and quantity` : expectBytes(ctx, read.exchange, registersReply(values), `registers ${address}, ${address + 1} read back 0x1234 0xFEDC`)
+      return outcome(ok ? 'pass' : 'fail', wrong ? adu : read.adu, expected, shown, ok ? null : wrong ?? `read back ${JSON.stringify(back)}`)
     },
   },
   {
@@ -67,7 +84,9 @@ const scenarios: CaseDefinition[] = [
       const got = tryDecodeAs('readCoils', back.exchange.reply?.pdu)?.values.slice(0, 10) ?? null
       await send(ctx, encodeRequest({ function: 'writeMultipleCoils', address, values: values.map(() => false) }))
       const ok = exchange.reply?.pdu[0] === FUNCTION_CODES.writeMultipleCoils && got !== null && got.every((v, i) => v === values[i])
-      return outcome(ok ? 'pass' : 'fail', adu, 'the ten coils read back as written', back.exchange, ok ? null : `read back ${JSON.stringify(got)}`)
+      // 1 0 1 1 0 0 1 0 | 1 1, least significant bit first (§6.1): 0x4D 0x03.
+      const expected = expectBytes(ctx, back.exchange, Buffer.from([FUNCTION_CODES.readCoils, 2, 0x4d, 0x03]), 'the ten coils read back as written')
+      return outcome(ok ? 'pass' : 'fail', back.adu, expected, back.exchange, ok ? null : `read back ${JSON.stringify(got)}`)
     },
   },
   {
@@ -85,10 +104,14 @@ const scenarios: CaseDefinition[] = [
       await send(ctx, encodeRequest({ function: 'writeSingleRegister', address, value: 0x12 }))
       const pdu = encodeRequest({ function: 'maskWriteRegister', address, andMask: 0xf2, orMask: 0x25 })
       const { adu, exchange } = await send(ctx, pdu)
-      const back = await readRegisters(ctx, address, 1)
+      const read = await readBack(ctx, address, 1)
+      const back = read.values
       await send(ctx, encodeRequest({ function: 'writeSingleRegister', address, value: 0 }))
-      const ok = exchange.reply?.pdu.equals(pdu) === true && back?.[0] === 0x17
-      return outcome(ok ? 'pass' : 'fail', adu, 'an echo, then 0x17 read back (§6.16 example: 0x12, AND 0xF2, OR 0x25)', exchange, ok ? null : `read back ${back?.[0] === undefined ? 'nothing' : '0x' + back[0].toString(16)}`)
+      const echoed = exchange.reply?.pdu.equals(pdu) === true
+      const ok = echoed && back?.[0] === 0x17
+      if (!echoed) return outcome('fail', adu, expectBytes(ctx, exchange, pdu, 'an echo of the mask write'), exchange, 'the mask write was not echoed')
+      const expected = expectBytes(ctx, read.exchange, registersReply([0x17]), '0x17 read back (§6.16 example: 0x12, AND 0xF2, OR 0x25)')
+      return outcome(ok ? 'pass' : 'fail', read.adu, expected, read.exchange, ok ? null : `read back ${back?.[0] === undefined ? 'nothing' : '0x' + back[0].toString(16)}`)
     },
   },
   {
@@ -108,7 +131,8 @@ const scenarios: CaseDefinition[] = [
       const read = tryDecodeAs('readWriteMultipleRegisters', exchange.reply?.pdu)?.values
       const ok = read !== undefined && read.length === 2 && read[0] === 0x0bad && read[1] === 0xcafe
       if (claims(ctx, 'writeMultipleRegisters')) await send(ctx, encodeRequest({ function: 'writeMultipleRegisters', address, values: [0, 0] }))
-      return outcome(ok ? 'pass' : 'fail', adu, 'the read returns the values just written: 0x0BAD 0xCAFE', exchange, ok ? null : 'the read did not see the write')
+      const expected = expectBytes(ctx, exchange, Buffer.from([FUNCTION_CODES.readWriteMultipleRegisters, 4, 0x0b, 0xad, 0xca, 0xfe]), 'the read returns the values just written: 0x0BAD 0xCAFE')
+      return outcome(ok ? 'pass' : 'fail', adu, expected, exchange, ok ? null : 'the read did not see the write')
     },
   },
   {
@@ -157,7 +181,7 @@ const scenarios: CaseDefinition[] = [
     category: 'scenario',
     functionCode: FUNCTION_CODES.encapsulatedInterfaceTransport,
     async run(ctx) {
-      if (!claims(ctx, 'encapsulatedInterfaceTransport')) return skip('needs 2B')
+      if (!claims(ctx, 'encapsulatedInterfaceTransport') || !(ctx.profile.meiTypes ?? [MEI_READ_DEVICE_ID]).includes(MEI_READ_DEVICE_ID)) return skip('needs 2B with MEI type 0x0E')
       const ids: number[] = []
       let objectId = 0
       let last: Awaited<ReturnType<typeof send>> | undefined
@@ -196,14 +220,14 @@ const scenarios: CaseDefinition[] = [
       }
       const address = ctx.profile.readable.holdingRegisters[0][0]
       const read = encodeRequest({ function: 'readHoldingRegisters', address, quantity: 1 })
-      const force = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: listenOnlySub, data: [0] }), { waitMs: ctx.silenceMs })
-      if (force.exchange.reply) return expectSilence(force.adu, force.exchange, 'Force Listen Only Mode is not answered')
-      const quiet = await send(ctx, read, { waitMs: ctx.silenceMs })
-      if (quiet.exchange.reply) return expectSilence(quiet.adu, quiet.exchange, 'a device in listen-only mode does not answer')
-      const restart = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: restartSub, data: [0] }), { waitMs: ctx.silenceMs })
+      const force = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: listenOnlySub, data: [0] }), { silence: true })
+      if (force.exchange.bytesReceived > 0) return expectSilence(force.adu, force.exchange, 'Force Listen Only Mode is not answered')
+      const quiet = await send(ctx, read, { silence: true })
+      if (quiet.exchange.bytesReceived > 0) return expectSilence(quiet.adu, quiet.exchange, 'a device in listen-only mode does not answer')
+      const restart = await send(ctx, encodeRequest({ function: 'diagnostics', subFunction: restartSub, data: [0] }), { silence: true })
       const back = await send(ctx, read)
-      const ok = !restart.exchange.reply && back.exchange.reply?.pdu[0] === FUNCTION_CODES.readHoldingRegisters
-      return outcome(ok ? 'pass' : 'fail', restart.adu, 'no reply to the restart, then normal replies again', back.exchange, ok ? null : restart.exchange.reply ? 'the restart was answered while in listen-only mode' : 'the device stayed silent after the restart')
+      const ok = restart.exchange.bytesReceived === 0 && back.exchange.reply?.pdu[0] === FUNCTION_CODES.readHoldingRegisters
+      return outcome(ok ? 'pass' : 'fail', restart.adu, 'no reply to the restart, then normal replies again', back.exchange, ok ? null : restart.exchange.bytesReceived > 0 ? 'the restart was answered while in listen-only mode' : 'the device stayed silent after the restart')
     },
   },
 ]

@@ -55,7 +55,7 @@ export function unassignedCases(registry: Registry = defaultRegistry): CaseDefin
     async run(ctx) {
       // A body shaped like a read (address 0, quantity 1), so that the device cannot refuse it for its length.
       const { adu, exchange } = await send(ctx, Buffer.from([fc, 0, 0, 0, 1]))
-      return expectException(adu, exchange, fc, [EXCEPTION_CODES.illegalFunction], 'no such function')
+      return expectException(ctx, adu, exchange, fc, [EXCEPTION_CODES.illegalFunction], 'no such function')
     },
   }))
 }

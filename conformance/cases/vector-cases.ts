@@ -10,9 +10,10 @@
  */
 import { defaultRegistry, encodeRequest, EXCEPTION_CODES, FUNCTION_CODES, MAX_PDU, type Registry } from '../../core/index.ts'
 import { hexBytes, type PduVector } from '../../vectors/loader.ts'
-import { expectationFor } from './access.ts'
-import { expectException, outcome, send, type CaseDefinition } from './case.ts'
+import { expectationFor, unsupported } from './access.ts'
+import { expectBytes, expectException, missingReply, outcome, send, type CaseDefinition, type Expected } from './case.ts'
 import { checkReply } from './reply-check.ts'
+import { describeServerId, isServerIdReply, serverIdProblem } from './server-id.ts'
 import { SUB_FUNCTIONS } from './sub-functions.ts'
 
 /** 08/03 data restoring the default delimiter, LF (SL §2.5.2.1): the character in the high byte. */
@@ -20,6 +21,15 @@ const LF_DELIMITER = 0x0a00
 
 /** The 08/03 request that puts the default delimiter back. */
 const RESTORE_LF = encodeRequest({ function: 'diagnostics', subFunction: SUB_FUNCTIONS.changeAsciiInputDelimiter, data: [LF_DELIMITER] })
+
+/**
+ * The normal reply to `pdu` when the request alone determines every byte of it: the reply rule's
+ * length is all echo (05, 06, 0F, 10, 15, 16, most 08 sub-functions).
+ */
+export function determinedReply(pdu: Buffer, registry: Registry): Buffer | null {
+  const rule = registry.facts(pdu).reply
+  return !rule.none && rule.length !== undefined && rule.echo >= rule.length && rule.length <= pdu.length ? pdu.subarray(0, rule.length) : null
+}
 
 /** Conformance cases for the request vectors; `registry` tells what each request is. */
 export function vectorCases(vectors: PduVector[], registry: Registry = defaultRegistry): CaseDefinition[] {
@@ -49,12 +59,19 @@ export function vectorCases(vectors: PduVector[], registry: Registry = defaultRe
           if (delimiter && ctx.target.framer === 'ascii') return outcome('skip', null, 'not replayed on an ASCII line', null, 'changing the delimiter would cut the runner off')
           const want = expectationFor(ctx.profile, pdu, request, ctx.registry)
           const { adu, exchange } = await send(ctx, pdu)
-          if (want.kind === 'exception') return expectException(adu, exchange, fc, want.codes, want.why, ctx.registry)
+          if (want.kind === 'exception') return expectException(ctx, adu, exchange, fc, want.codes, want.why, ctx.registry)
           if (delimiter) await send(ctx, RESTORE_LF)
-          const expected = `a normal ${v.function} reply`
-          if (!exchange.reply) return outcome('fail', adu, expected, exchange, exchange.framingErrors.length ? `no valid reply (${exchange.framingErrors[0]})` : 'no reply')
-          const wrong = checkReply(pdu, exchange.reply.pdu, ctx.registry)
-          return outcome(wrong ? 'fail' : 'pass', adu, expected, exchange, wrong, ctx.registry)
+          const words = `a normal ${v.function} reply`
+          const echo = determinedReply(pdu, ctx.registry)
+          const expected: Expected = echo ? expectBytes(ctx, exchange, echo, `${words}: the request echoed`) : words
+          const missing = missingReply(exchange)
+          if (missing) return outcome('fail', adu, expected, exchange, missing)
+          const reply = exchange.reply!.pdu
+          const idLength = ctx.profile.serverIdLength
+          const wrong = checkReply(pdu, reply, ctx.registry) ?? (idLength !== undefined && isServerIdReply(reply) ? serverIdProblem(reply, idLength) : null)
+          const result = outcome(wrong ? 'fail' : 'pass', adu, expected, exchange, wrong, ctx.registry)
+          if (idLength !== undefined && isServerIdReply(reply)) result.actual.description = describeServerId(reply, idLength)
+          return result
         },
       })
     } else if (v.error) {
@@ -76,19 +93,21 @@ export function vectorCases(vectors: PduVector[], registry: Registry = defaultRe
         async run(ctx) {
           const serialUnframeable = unframeable && ctx.target.serial
           const { adu, exchange } = await send(ctx, pdu, { waitMs: serialUnframeable ? ctx.silenceMs : ctx.waitMs })
-          if (serialUnframeable && !exchange.reply) {
+          if (serialUnframeable && !exchange.reply && exchange.bytesReceived === 0) {
             return outcome('pass', adu, 'exception 03, or silence: on a serial line the device cannot frame this request as sent', exchange, null)
           }
           if (serialUnframeable && exchange.reply && exchange.reply.pdu[0] === fc) {
             return outcome('skip', adu, 'exception 03, or silence', exchange, 'the bytes the device framed by length formed a valid request, which it answered')
           }
-          if (unknownFunction || !ctx.profile.functions.includes(fc)) {
-            return expectException(adu, exchange, fc, [EXCEPTION_CODES.illegalFunction], unknownFunction ? 'the function code is not assigned' : 'the function is not claimed')
-          }
+          // §7 and the state diagrams: support (function, then sub-function or MEI type) before
+          // data values (03), data values before addresses (02).
+          if (unknownFunction) return expectException(ctx, adu, exchange, fc, [EXCEPTION_CODES.illegalFunction], 'the function code is not assigned')
+          const support = unsupported(ctx.profile, pdu, ctx.registry)
+          if (support?.kind === 'exception') return expectException(ctx, adu, exchange, fc, support.codes, support.why)
           const [code, why] = addressSpan
             ? [EXCEPTION_CODES.illegalDataAddress, 'address + quantity passes 0x10000 (§4.4)']
             : [EXCEPTION_CODES.illegalDataValue, `${v.error} in field ${v.field ?? '?'}`]
-          return expectException(adu, exchange, fc, [code], why)
+          return expectException(ctx, adu, exchange, fc, [code], why)
         },
       })
     }

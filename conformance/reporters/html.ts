@@ -50,8 +50,12 @@ function summarySection(report: ConformanceReport): string {
     ['Started', html(report.startedAt)],
     ['Duration', html(formatDuration(report.durationMs))],
     ['Finished', html(report.finishedAt)],
-    ['Cases', `${summary.total} (${summary.passed} passed, ${summary.failed} failed, ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.skipped} skipped)`],
+    ['Cases', `${summary.total} (${summary.passed} passed, ${summary.failed} failed, ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.skipped} skipped${summary.notRun ? `, ${summary.notRun} not run` : ''})`],
+    ['Warnings', `${summary.warnings} failed case${summary.warnings === 1 ? '' : 's'} that do not fail the run (fail on: ${html(report.options.failOn)})`],
+    ['Reply window', `${report.options.timeoutMs} ms`],
+    ['Silence window', `${report.options.silenceMs} ms (also how long a late reply is waited for)`],
   ]
+  if (summary.stopped !== null) facts.push(['Stopped', html(summary.stopped)])
   if (timing.wireMs !== null) {
     facts.push(['Wire time', `${html(formatDuration(timing.wireMs))} (${percent(timing.wireMs, report.durationMs)} of the run)`])
   }
@@ -62,6 +66,7 @@ function summarySection(report: ConformanceReport): string {
 <dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
 <table class="counts" id="counts"><thead><tr><th>Severity</th><th>Total</th><th>Passed</th><th>Failed</th><th>Errors</th><th>Skipped</th></tr></thead>
 <tbody>${rows.map(([name, c]) => countsRow(name, c)).join('\n')}</tbody></table>
+${report.notes.length ? `<h2>Notes</h2><ul id="notes">${report.notes.map((n) => `<li>${html(n)}</li>`).join('')}</ul>` : ''}
 </section>`
 }
 
@@ -89,7 +94,7 @@ ${rows.join('\n')}
 export function matrixCell(fc: string, category: string, c: CellCounts | undefined): string {
   const where = `data-cell="${html(`${fc}/${category}`)}"`
   if (!c) return `<td class="cell" ${where}></td>`
-  const judged = c.total - c.skipped
+  const judged = c.total - c.skipped - c.notRun
   const cls = c.worst !== null ? `cell-${c.worst}` : judged > 0 ? 'cell-pass' : 'cell-skip'
   const tip = `${c.passed} passed, ${c.failed} failed, ${c.errors} errors, ${c.skipped} skipped`
   const text = judged === 0 ? 'skipped' : `${c.passed}/${judged}`
@@ -120,6 +125,8 @@ ${c.request === null ? '' : `<p class="request">Request <code class="hex">${html
 <div class="side actual"><h4>Actual</h4>${markedHex(diff.actual)}<p class="desc">${html(c.actual.description)}</p></div>
 </div>
 ${differenceNote(diff)}
+${idsNote(c)}
+${wireNotes(c)}
 </article>`
 }
 
@@ -128,6 +135,24 @@ export function markedHex(bytes: HexByte[] | null): string {
   if (!bytes || bytes.length === 0) return '<code class="hex nobytes">no bytes</code>'
   const runs = hexRuns(bytes).map((r) => (r.differs ? `<mark>${html(r.text)}</mark>` : html(r.text)))
   return `<code class="hex">${runs.join(' ')}</code>`
+}
+
+/** Ids of the reply that differ from the request's, each marked. */
+export function idsNote(c: CaseReport): string {
+  if (c.ids.length === 0) return ''
+  const items = c.ids.map((m) => `<li>${html(m.field)}: sent <code>${html(hexWord(m.sent))}</code>, received <mark>${html(hexWord(m.received))}</mark></li>`)
+  return `<ul class="ids">${items.join('')}</ul>`
+}
+
+/** Late, duplicate and stray bytes the case saw or caused. */
+export function wireNotes(c: CaseReport): string {
+  if (c.wire.length === 0) return ''
+  const items = c.wire.map((w) => `<li><span class="badge">${html(w.kind)}</span> <code class="hex">${html(w.hex)}</code> ${html(w.why)}</li>`)
+  return `<ul class="wire">${items.join('')}</ul>`
+}
+
+function hexWord(n: number): string {
+  return '0x' + n.toString(16).toUpperCase().padStart(n > 0xff ? 4 : 2, '0')
 }
 
 function differenceNote(diff: HexDiff): string {

@@ -4,7 +4,7 @@
 import { ArgumentError } from '../../core/index.ts'
 import { REPORT_SCHEMA, type ConformanceReport } from '../report.ts'
 
-const VERDICTS = ['pass', 'fail', 'skip', 'error']
+const VERDICTS = ['pass', 'fail', 'skip', 'error', 'not-run']
 const SEVERITIES = ['must', 'should', 'may']
 const LEVELS = ['strict', 'interop']
 

@@ -32,7 +32,7 @@ export function renderJunit(report: ConformanceReport): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>']
   const s = report.summary
   out.push(
-    `<testsuites name="${PREFIX}" tests="${s.total}" failures="${s.failed}" errors="${s.errors}" skipped="${s.skipped}" ` +
+    `<testsuites name="${PREFIX}" tests="${s.total}" failures="${s.failed}" errors="${s.errors}" skipped="${s.skipped + s.notRun}" ` +
       `time="${seconds(report.durationMs)}" timestamp="${xmlAttr(report.startedAt)}">`,
   )
   for (const [name, cases] of suites(report.cases)) out.push(...renderSuite(report, name, cases))
@@ -66,7 +66,7 @@ function renderSuite(report: ConformanceReport, name: string, cases: CaseReport[
     ['tool', `${report.tool.name} ${report.tool.version}`],
   ]
   const out = [
-    `  <testsuite name="${xmlAttr(name)}" tests="${n.total}" failures="${n.failed}" errors="${n.errors}" skipped="${n.skipped}" ` +
+    `  <testsuite name="${xmlAttr(name)}" tests="${n.total}" failures="${n.failed}" errors="${n.errors}" skipped="${n.skipped + n.notRun}" ` +
       `time="${seconds(time)}" timestamp="${xmlAttr(report.startedAt)}">`,
     '    <properties>',
     ...properties.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`),
@@ -80,7 +80,7 @@ function renderSuite(report: ConformanceReport, name: string, cases: CaseReport[
 function renderCase(c: CaseReport): string[] {
   const open = `    <testcase classname="${xmlAttr(junitClassname(c))}" name="${xmlAttr(`${c.id}: ${c.title}`)}" time="${seconds(c.responseMs)}"`
   if (c.verdict === 'pass') return [open + '/>']
-  if (c.verdict === 'skip') {
+  if (c.verdict === 'skip' || c.verdict === 'not-run') {
     const reason = c.message === null ? '' : ` message="${xmlAttr(c.message)}"`
     return [open + '>', `      <skipped${reason}/>`, '    </testcase>']
   }

@@ -21,6 +21,9 @@ export function renderMarkdown(report: ConformanceReport): string {
       `${markdownInline(target.framer)} framer; ${summary.total} cases in ${formatDuration(report.durationMs)} ` +
       `(${markdownInline(report.tool.name)} ${markdownInline(report.tool.version)}, started ${markdownInline(report.startedAt)}).`,
     '',
+    `Reply window ${report.options.timeoutMs} ms, silence window ${report.options.silenceMs} ms; ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'} (failed cases that do not fail the run, fail on: ${report.options.failOn})` +
+      (summary.stopped === null ? '.' : `; the run stopped: ${markdownInline(summary.stopped)}.`),
+    '',
     '| Severity | Total | Passed | Failed | Errors | Skipped |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     countsRow('**all**', summary),

@@ -29,11 +29,12 @@ export interface Matrix {
 
 /** Counts by verdict, with the worst failing severity. */
 export function countCases(cases: readonly CaseReport[]): CellCounts {
-  const c: CellCounts = { total: 0, passed: 0, failed: 0, skipped: 0, errors: 0, worst: null }
+  const c: CellCounts = { total: 0, passed: 0, failed: 0, skipped: 0, errors: 0, notRun: 0, worst: null }
   for (const k of cases) {
     c.total++
     if (k.verdict === 'pass') c.passed++
     else if (k.verdict === 'skip') c.skipped++
+    else if (k.verdict === 'not-run') c.notRun++
     else {
       if (k.verdict === 'fail') c.failed++
       else c.errors++

@@ -1,47 +1,136 @@
 /**
- * The receive side shared by every target: frames replies with the target's framer, keeps the
- * first reply of an exchange, and times it.
+ * The receive side shared by every target: frames what the device sends (the runner's MBAP
+ * splitter on Modbus/TCP, core's line receiver elsewhere), has each frame attributed, counts every
+ * byte of a window, and times the reply.
  */
-import { createFramer, type Framer, type FramerKind, type FrameSink } from '../../core/index.ts'
+import { type FrameError, type FramerKind, type FrameSink, type Registry } from '../../core/index.ts'
 import { LineReceiver } from '../../core/transport/line-receiver.ts'
-import type { ReplyFrame } from './target.ts'
+import { Attribution, type Sent, type WireEvent } from './attribution.ts'
+import { MbapSplitter, type SplitSink } from './mbap-splitter.ts'
+import type { ExpectedReply, ReplyFrame } from './target.ts'
 
-/** Collects the reply to the exchange under way. */
+/** What one window saw. */
+export interface WindowResult {
+  reply: ReplyFrame | null
+  closed: boolean
+  framingErrors: string[]
+  /** Bytes received during the window, less those of frames attributed to earlier requests. */
+  bytesReceived: number
+  mismatched: ReplyFrame[]
+  events: WireEvent[]
+  /** Gaps between chunks before the reply completed, ms. */
+  gapsMs: number[]
+}
+
+interface Window {
+  sent: Sent
+  silence: boolean
+  bytes: number
+  foreign: number
+  reply: ReplyFrame | null
+  errors: string[]
+  mismatched: ReplyFrame[]
+  events: WireEvent[]
+  gaps: number[]
+  lastChunkAt: number
+  closed: boolean
+  finish: () => void
+}
+
+/** Observes one connection or line. */
 export class ReplyObserver {
-  private readonly framer: Framer | undefined
+  readonly attribution: Attribution
   private readonly line: LineReceiver | undefined
-  private waiting: ((f: ReplyFrame | null) => void) | undefined
-  private lastChunkAt = 0
-  private firstChunkAt = 0
-  readonly gaps: number[] = []
-  /** Framing errors seen during the exchange under way (a corrupted reply is not silence). */
-  readonly errors: string[] = []
-  private readonly sink: FrameSink
+  private readonly mbap: MbapSplitter | undefined
+  private window: Window | undefined
+  /** performance.now() of the last byte received (0 before any). */
+  lastByteAt = 0
+  private chunkAt = 0
 
-  /** `silenceMs`: serial RTU lines, where frames of unknown length end at silence. */
-  constructor(kind: FramerKind, probe: boolean, silenceMs?: number) {
-    this.sink = {
-      frame: (adu) => {
-        const w = this.waiting
-        this.waiting = undefined
-        w?.({ unit: adu.unit, tid: adu.tid, pdu: Buffer.from(adu.pdu), raw: Buffer.from(adu.raw) })
-      },
-      error: (err) => {
-        if (this.waiting) this.errors.push(`${err.code}: ${err.message}`)
-      },
-    }
-    if (kind === 'tcp') this.framer = createFramer(kind)
-    else this.line = new LineReceiver({ framing: kind, expect: 'response', probe, silenceMs, sink: this.sink })
+  private readonly split: SplitSink = {
+    frame: (f) => this.onFrame(f),
+    junk: (bytes, why) => this.onJunk(bytes, why),
+  }
+
+  private readonly sink: FrameSink = {
+    frame: (adu) => this.onFrame({ unit: adu.unit, tid: adu.tid, protocolId: 0, pdu: Buffer.from(adu.pdu), raw: Buffer.from(adu.raw), at: this.chunkAt }),
+    error: (err: FrameError) => this.onJunk(err.bytes, `${err.code}: ${err.message}`),
+  }
+
+  /**
+   * `probe`: RTU over a TCP stream, where a frame of unknown length ends where its CRC checks.
+   * `silenceMs`: serial RTU lines, where frames of unknown length end at silence.
+   */
+  constructor(kind: FramerKind, registry: Registry, probe: boolean, silenceMs?: number) {
+    this.attribution = new Attribution(registry, kind === 'tcp')
+    if (kind === 'tcp') this.mbap = new MbapSplitter()
+    else this.line = new LineReceiver({ framing: kind, expect: 'response', registry, probe, silenceMs, sink: this.sink })
   }
 
   /** Feeds received bytes. */
   push(chunk: Buffer): void {
     const now = performance.now()
-    if (this.waiting && this.firstChunkAt === 0) this.firstChunkAt = now
-    else if (this.waiting) this.gaps.push(now - this.lastChunkAt)
-    this.lastChunkAt = now
-    if (this.line) this.line.push(chunk)
-    else this.framer?.push(chunk, this.sink)
+    this.chunkAt = now
+    const w = this.window
+    if (w) {
+      w.bytes += chunk.length
+      if (!w.reply && w.lastChunkAt > 0) w.gaps.push(now - w.lastChunkAt)
+      w.lastChunkAt = now
+    }
+    this.lastByteAt = now
+    if (this.mbap) this.mbap.push(chunk, now, this.split)
+    else this.line?.push(chunk)
+  }
+
+  /**
+   * Opens a window for a request about to be sent: resolves with what it saw at the first reply
+   * (or, listening for silence, when `waitMs` is over), or when abandon() is called.
+   */
+  begin(expect: ExpectedReply, waitMs: number, silence: boolean, sentAt: number): Promise<WindowResult> {
+    this.line?.expectReplyTo(expect.pdu)
+    const sent = this.attribution.open(expect, sentAt)
+    return new Promise((resolve) => {
+      const w: Window = {
+        sent,
+        silence,
+        bytes: 0,
+        foreign: 0,
+        reply: null,
+        errors: [],
+        mismatched: [],
+        events: [],
+        gaps: [],
+        lastChunkAt: 0,
+        closed: false,
+        finish: () => {
+          clearTimeout(timer)
+          sent.open = false
+          if (this.window === w) this.window = undefined
+          resolve({ reply: w.reply, closed: w.closed, framingErrors: w.errors, bytesReceived: w.bytes - w.foreign, mismatched: w.mismatched, events: w.events, gapsMs: w.reply ? w.gaps : [] })
+        },
+      }
+      const timer = setTimeout(w.finish, waitMs)
+      this.window = w
+    })
+  }
+
+  /** Sets the send time of the window under way (after the last request byte was written). */
+  sentAt(at: number): void {
+    if (this.window) this.window.sent.sentAt = at
+  }
+
+  /** The connection closed: the window under way ends now. */
+  abandon(): void {
+    const w = this.window
+    if (!w) return
+    w.closed = true
+    w.finish()
+  }
+
+  /** The line or connection went quiet: a partial frame will not be completed. */
+  end(): void {
+    if (this.mbap) this.mbap.end(this.split)
+    else this.line?.end()
   }
 
   /** Stops the silence timers. */
@@ -49,34 +138,25 @@ export class ReplyObserver {
     this.line?.stop()
   }
 
-  /**
-   * Starts a new exchange: forgets stray bytes; resolves with the first reply, or null after waitMs.
-   * `request`: the PDU sent, which sizes a reply whose length only the request tells.
-   */
-  expect(waitMs: number, request?: Buffer): { reply: Promise<ReplyFrame | null>; lastByteAt: () => number } {
-    this.framer?.reset()
-    this.line?.reset()
-    this.line?.expectReplyTo(request)
-    this.gaps.length = 0
-    this.errors.length = 0
-    this.firstChunkAt = 0
-    const reply = new Promise<ReplyFrame | null>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting = undefined
-        resolve(null)
-      }, waitMs)
-      this.waiting = (f) => {
-        clearTimeout(timer)
-        resolve(f)
-      }
-    })
-    return { reply, lastByteAt: () => this.lastChunkAt }
+  private onFrame(f: ReplyFrame): void {
+    const a = this.attribution.frame(f)
+    const w = this.window
+    if (!w) return
+    if (a.kind === 'reply' && a.sent === w.sent) {
+      w.reply = f
+      if (!w.silence) w.finish()
+    } else if (a.kind === 'mismatched') w.mismatched.push(f)
+    else if (a.kind === 'event') {
+      w.events.push(a.event)
+      if (a.foreign) w.foreign += f.raw.length
+    }
   }
 
-  /** Abandons the exchange under way (connection closed). */
-  abandon(): void {
-    const w = this.waiting
-    this.waiting = undefined
-    w?.(null)
+  private onJunk(bytes: Buffer, why: string): void {
+    const event = this.attribution.junk(bytes, why)
+    const w = this.window
+    if (!w) return
+    w.errors.push(why)
+    w.events.push(event)
   }
 }

@@ -214,7 +214,11 @@ export class SerialChannel implements Channel {
         () =>
           finish(() => {
             this.stats.timeouts++
+            // The quiet time after a timeout counts from the timeout, not from the request's last
+            // byte (which is a whole timeout ago): a reply just too late then lands in it and is
+            // discarded, instead of in the next request's window as that request's reply.
             this.timedOut = true
+            this.lastActivity = performance.now()
             const wrong = waiting.wrong ? `; a frame from unit ${unit} was discarded: ${waiting.wrong.message}` : ''
             reject(new TimeoutError(`${this.options.label}: no reply from unit ${unit} to function ${this.registry.nameOf(request[0])} within ${timeout} ms${wrong}`, { cause: waiting.wrong }))
           }),

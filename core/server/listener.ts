@@ -11,7 +11,8 @@
  * - `idleTimeoutMs` (0 = never): a TCP client silent that long is closed.
  * - Back-pressure: reading from a client stops while it has `maxPendingPerClient` (64) requests
  *   unanswered or `maxUnsentBytes` (64 KiB) of replies it has not read, and resumes when both fall
- *   below half; a client whose unread replies pass `hardUnsentBytes` (1 MiB) is closed.
+ *   below half; a client whose unread replies pass `hardUnsentBytes` (1 MiB) is closed. The limits
+ *   hold frame by frame: frames of a chunk read past them wait (copied) until the client catches up.
  *
  * Framing: an MBAP error (protocol id, length) closes the connection, since a TCP stream cannot
  * resync inside itself. RTU over TCP resyncs instead: a bad CRC drops one byte and scans on, and
@@ -76,6 +77,8 @@ export interface ListenerStats {
   paused: number
   /** Clients closed for not reading their replies, or for idling. */
   dropped: number
+  /** The most reply bytes ever waiting in the listener for one client (not yet taken by the kernel). */
+  peakUnsentBytes: number
 }
 
 const DEFAULTS = {
@@ -88,13 +91,14 @@ const DEFAULTS = {
 }
 
 let nextClientId = 1
+const EMPTY = Buffer.alloc(0)
 
 /**
  * A network listener. Events: 'connection' (client), 'disconnect' (client), 'frameError'
  * (FrameError, client), 'refused' (remote, reason), 'error' (listener errors after start).
  */
 export class ModbusListener extends EventEmitter {
-  readonly stats: ListenerStats = { connections: 0, open: 0, refused: 0, requests: 0, replies: 0, framingErrors: 0, paused: 0, dropped: 0 }
+  readonly stats: ListenerStats = { connections: 0, open: 0, refused: 0, requests: 0, replies: 0, framingErrors: 0, paused: 0, dropped: 0, peakUnsentBytes: 0 }
   private readonly limits: Required<ListenerLimits>
   private server: Server | undefined
   private udp: UdpSocket | undefined
@@ -175,9 +179,30 @@ export class ModbusListener extends EventEmitter {
     const encoder = rtu ? undefined : createTcpFramer()
     let pending = 0
     let paused = false
+    let draining = false
+    /** Frames read while over the limits (copies), answered in order once the client catches up. */
+    const backlog: Adu[] = []
     const limits = this.limits
+    const started = () => pending++
+    const over = () => pending >= limits.maxPendingPerClient || socket.writableLength > limits.maxUnsentBytes
+    // 'drain' fires only after a write crossed the socket's own high-water mark (16 KiB), which a
+    // smaller maxUnsentBytes never does: an empty write's callback says when all before it is flushed.
+    const wakeWhenFlushed = () => socket.write(EMPTY, resumeIfDrained)
+    const pause = () => {
+      paused = true
+      this.stats.paused++
+      socket.pause()
+      wakeWhenFlushed()
+    }
     const resumeIfDrained = () => {
-      if (paused && pending <= limits.maxPendingPerClient >>> 1 && socket.writableLength <= limits.maxUnsentBytes >>> 1) {
+      if (!paused || draining || socket.destroyed) return
+      if (pending > limits.maxPendingPerClient >>> 1 || socket.writableLength > limits.maxUnsentBytes >>> 1) return
+      draining = true
+      while (backlog.length > 0 && !over() && !socket.destroyed) this.dispatch(client, backlog.shift()!, send, started)
+      draining = false
+      if (socket.destroyed) return
+      if (backlog.length > 0 || over()) wakeWhenFlushed()
+      else {
         paused = false
         socket.resume()
       }
@@ -188,6 +213,7 @@ export class ModbusListener extends EventEmitter {
         const adu = Buffer.isBuffer(reply) ? framer.encode(unit, reply, tid) : framer.encodeWith(unit, reply, tid)
         socket.write(adu)
         this.stats.replies++
+        if (socket.writableLength > this.stats.peakUnsentBytes) this.stats.peakUnsentBytes = socket.writableLength
         if (socket.writableLength > limits.hardUnsentBytes) {
           this.stats.dropped++
           socket.destroy()
@@ -197,7 +223,14 @@ export class ModbusListener extends EventEmitter {
       resumeIfDrained()
     }
     const sink: FrameSink = {
-      frame: (adu: Adu) => this.dispatch(client, adu, send, () => pending++),
+      frame: (adu: Adu) => {
+        if (paused) {
+          backlog.push({ unit: adu.unit, tid: adu.tid, pdu: Buffer.from(adu.pdu), raw: Buffer.from(adu.raw) })
+          return
+        }
+        this.dispatch(client, adu, send, started)
+        if (!socket.destroyed && over()) pause()
+      },
       error: (err: FrameError) => {
         this.stats.framingErrors++
         this.emit('frameError', err, client)
@@ -213,11 +246,6 @@ export class ModbusListener extends EventEmitter {
       if (line) line.push(chunk)
       else framer.push(chunk, sink)
       process.nextTick(() => socket.uncork())
-      if (!paused && (pending >= limits.maxPendingPerClient || socket.writableLength > limits.maxUnsentBytes)) {
-        paused = true
-        this.stats.paused++
-        socket.pause()
-      }
     })
     socket.on('drain', resumeIfDrained)
     if (limits.idleTimeoutMs > 0) {
@@ -229,6 +257,7 @@ export class ModbusListener extends EventEmitter {
     socket.on('error', () => socket.destroy())
     socket.on('close', () => {
       line?.stop()
+      backlog.length = 0
       this.sockets.delete(socket)
       this.stats.open--
       const n = (this.perAddress.get(remoteHost) ?? 1) - 1

@@ -2,7 +2,9 @@
  * A scripted RTU device on a PTY end: it records every request frame that reaches the wire and
  * answers as the test says — a reply PDU, raw bytes (a bad CRC, say), or nothing.
  */
-import { createRtuFramer, openSerialLink, parseAddress, type ByteLink, type SerialAddress } from '../../core/index.ts'
+import { createRtuFramer, parseAddress, type SerialAddress } from '../../core/index.ts'
+import { openSerialLink } from '../../core/transport/serial.ts'
+import { type ByteLink } from '../../core/transport/link.ts'
 
 /** What the device does with a request: a reply PDU, raw bytes to send as they are, or silence. */
 export type Script = (request: { unit: number; pdu: Buffer; raw: Buffer }) => { pdu: Buffer } | { raw: Buffer } | null

@@ -23,6 +23,8 @@ export function caseReport(over: Partial<CaseReport> & { id: string }): CaseRepo
     expected: { hex: '01 03 02 00 0a 38 43', description: 'one register' },
     actual: { hex: '01 03 02 00 0a 38 43', description: 'one register' },
     responseMs: 1.5,
+    wire: [],
+    ids: [],
     ...over,
   }
 }
@@ -96,6 +98,8 @@ export function fixtureReport(cases: CaseReport[] = fixtureCases()): Conformance
     durationMs: 2100,
     target: { address: 'rtu:///dev/ttyUSB0?baud=19200&parity=even', unit: 17, framer: 'rtu' },
     level: 'strict',
+    options: { timeoutMs: 1000, silenceMs: 500, failOn: 'must' },
+    notes: [],
     profile: { functions: [3, 16, 43], readable: { holdingRegisters: [[0, 99]] }, writable: {} },
     summary: {
       total: 7,
@@ -103,12 +107,15 @@ export function fixtureReport(cases: CaseReport[] = fixtureCases()): Conformance
       failed: 2,
       skipped: 1,
       errors: 1,
+      notRun: 0,
       bySeverity: {
-        must: { total: 3, passed: 1, failed: 1, skipped: 0, errors: 1 },
-        should: { total: 3, passed: 1, failed: 1, skipped: 1, errors: 0 },
-        may: { total: 1, passed: 1, failed: 0, skipped: 0, errors: 0 },
+        must: { total: 3, passed: 1, failed: 1, skipped: 0, errors: 1, notRun: 0 },
+        should: { total: 3, passed: 1, failed: 1, skipped: 1, errors: 0, notRun: 0 },
+        may: { total: 1, passed: 1, failed: 0, skipped: 0, errors: 0, notRun: 0 },
       },
+      warnings: 1,
       verdict: 'fail',
+      stopped: null,
     },
     timing: {
       response: {

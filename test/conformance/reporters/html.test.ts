@@ -48,7 +48,7 @@ test('matrix: a passed/judged cell per (function, category) with cases, coloured
   assert.is((matrix.match(/<tr>/g) ?? []).length, 1 + 5, 'a header row and one row per function code (and one for none)')
 })
 test('a mixed cell counts only judged cases and notes the skips', () => {
-  const cell = matrixCell('0x03', 'positive', { total: 4, passed: 2, failed: 1, errors: 0, skipped: 1, worst: 'may' })
+  const cell = matrixCell('0x03', 'positive', { total: 4, passed: 2, failed: 1, errors: 0, skipped: 1, notRun: 0, worst: 'may' })
   assert.match(cell, /class="cell cell-may"[^>]*>2\/3<small>\+1 skipped<\/small><\/td>$/)
 })
 test('each failure and error gets one block, must first; failures and errors are told apart', () => {

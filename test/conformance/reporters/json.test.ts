@@ -19,7 +19,7 @@ function rejection(text: string, source = 'runs/old/report.json'): string {
 
 test('renders 2-space JSON with a final newline', () => {
   const text = renderJson(fixtureReport())
-  assert.ok(text.startsWith('{\n  "schema": "modbridge-conformance-report/1",\n'))
+  assert.ok(text.startsWith('{\n  "schema": "modbridge-conformance-report/2",\n'))
   assert.ok(text.endsWith('}\n'))
 })
 test('round-trips through parseReport unchanged, control characters included', () => {
@@ -29,22 +29,22 @@ test('round-trips through parseReport unchanged, control characters included', (
   assert.is(back.cases[1].message, NASTY)
 })
 test('a wrong schema is rejected with a message naming the file and the schema found', () => {
-  const text = renderJson({ ...fixtureReport(), schema: 'modbridge-conformance-report/2' as never })
-  assert.is(rejection(text), 'runs/old/report.json: not a modbridge-conformance-report/1 file: it has schema "modbridge-conformance-report/2"')
+  const text = renderJson({ ...fixtureReport(), schema: 'modbridge-conformance-report/1' as never })
+  assert.is(rejection(text), 'runs/old/report.json: not a modbridge-conformance-report/2 file: it has schema "modbridge-conformance-report/1"')
 })
 test('a JSON file without a schema field, or not an object, is rejected naming the file', () => {
-  assert.match(rejection('{"cases": []}', 'x.json'), /^x\.json: not a modbridge-conformance-report\/1 file: it has no "schema" field$/)
+  assert.match(rejection('{"cases": []}', 'x.json'), /^x\.json: not a modbridge-conformance-report\/2 file: it has no "schema" field$/)
   assert.match(rejection('[1, 2]', 'x.json'), /^x\.json: .*the top level is an array/)
 })
 test('text that is not JSON is rejected naming the file', () => {
   const message = rejection('<testsuites/>', 'junit.xml')
   assert.match(message, /^junit\.xml: not JSON \(/)
-  assert.match(message, 'modbridge-conformance-report/1')
+  assert.match(message, 'modbridge-conformance-report/2')
 })
 test('a case with an unknown verdict names the file, the field path and the value', () => {
   const report = JSON.parse(renderJson(fixtureReport()))
   report.cases[2].verdict = 'passed'
-  assert.is(rejection(JSON.stringify(report), 'new.json'), 'new.json: cases[2].verdict must be one of pass, fail, skip, error; got "passed"')
+  assert.is(rejection(JSON.stringify(report), 'new.json'), 'new.json: cases[2].verdict must be one of pass, fail, skip, error, not-run; got "passed"')
 })
 test('a missing case id and a duplicated case id are both rejected', () => {
   const report = JSON.parse(renderJson(fixtureReport()))

@@ -15,7 +15,7 @@ test('counts by verdict, and the worst severity among failures and errors', () =
     caseReport({ id: 'c', verdict: 'error', severity: 'should' }),
     caseReport({ id: 'd', verdict: 'skip', severity: 'must' }),
   ])
-  assert.equal(c, { total: 4, passed: 1, failed: 1, skipped: 1, errors: 1, worst: 'should' })
+  assert.equal(c, { total: 4, passed: 1, failed: 1, skipped: 1, errors: 1, notRun: 0, worst: 'should' })
 })
 test('function codes are grouped ascending with cases about no function last', () => {
   const groups = groupByFunction([caseReport({ id: 'x', functionCode: null }), caseReport({ id: 'y', functionCode: 0x10 }), caseReport({ id: 'z', functionCode: 1 })])
@@ -24,8 +24,8 @@ test('function codes are grouped ascending with cases about no function last', (
 test('the fixture matrix has a cell for each (function, category) with cases and none elsewhere', () => {
   const m = buildMatrix(fixtureCases())
   assert.equal(m.functionCodes, [0x03, 0x06, 0x10, 0x2b, null])
-  assert.equal(m.cell(0x03, 'positive'), { total: 1, passed: 1, failed: 0, skipped: 0, errors: 0, worst: null })
-  assert.equal(m.cell(0x03, 'negative'), { total: 1, passed: 0, failed: 1, skipped: 0, errors: 0, worst: 'must' })
+  assert.equal(m.cell(0x03, 'positive'), { total: 1, passed: 1, failed: 0, skipped: 0, errors: 0, notRun: 0, worst: null })
+  assert.equal(m.cell(0x03, 'negative'), { total: 1, passed: 0, failed: 1, skipped: 0, errors: 0, notRun: 0, worst: 'must' })
   assert.is(m.cell(null, 'framing')?.worst, 'should')
   assert.is(m.cell(null, 'scenario')?.passed, 1)
   assert.is(m.cell(0x03, 'exception'), undefined)
