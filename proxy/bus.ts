@@ -358,7 +358,8 @@ export class Bus extends EventEmitter {
         this.down = false
         this.emit('state', 'up', 'reopened')
       } catch {
-        this.scheduleReconnect(Math.min(delay * 2, 5000))
+        // Back-off capped at 1 s: a port that comes back is in use again within a second.
+        this.scheduleReconnect(Math.min(delay * 2, 1000))
       }
     }, delay)
   }

@@ -135,6 +135,8 @@ export class Gateway extends EventEmitter {
         if (exception !== undefined) out = encodeResponse({ function: code, exception })
       }
       reply(out)
+      // The event is built only for someone listening (the monitor, the benches): not on the hot path otherwise.
+      if (this.listenerCount('transaction') === 0) return
       const timing = 'timing' in outcome ? outcome.timing : undefined
       this.emit('transaction', {
         time: Date.now(),

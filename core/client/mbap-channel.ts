@@ -12,6 +12,7 @@ import type { Adu, FrameSink } from '../framers/types.ts'
 import { defaultRegistry } from '../pdu/default-registry.ts'
 import type { Registry } from '../pdu/registry.ts'
 import { connectTcp } from '../transport/tcp-link.ts'
+import { WriteBatch } from '../transport/write-batch.ts'
 import { newChannelStats, type Channel, type StrayHandler, type TransactionOptions } from './channel.ts'
 import { Backoff, type BackoffOptions } from './reconnect.ts'
 
@@ -47,6 +48,7 @@ export class MbapChannel implements Channel {
   private readonly label: string
   private nextTid = 1
   private socket: Socket | undefined
+  private batch: WriteBatch | undefined
   private udp: UdpSocket | undefined
   private connecting: Promise<void> | undefined
   private lastError: Error | undefined
@@ -130,6 +132,7 @@ export class MbapChannel implements Channel {
     this.backoff.succeeded()
     this.framer.reset()
     this.socket = socket
+    this.batch = new WriteBatch(socket)
     socket.on('data', (chunk: Buffer) => this.framer.push(chunk, this.sink))
     socket.on('error', (err) => (this.lastError = err))
     socket.on('close', () => {
@@ -175,7 +178,7 @@ export class MbapChannel implements Channel {
   }
 
   private async once(unit: number, request: Buffer, timeout: number): Promise<Buffer> {
-    await this.ensureOpen(Date.now() + timeout)
+    if (this.closed || !(this.socket || this.udp)) await this.ensureOpen(Date.now() + timeout)
     const tid = this.allocateTid()
     const adu = this.framer.encode(unit, request, tid)
     this.stats.requests++
@@ -187,7 +190,7 @@ export class MbapChannel implements Channel {
       }, timeout)
       this.pending.set(tid, { unit, request, resolve, reject, timer })
       if (this.udp) this.udp.send(adu, this.options.port, this.options.host)
-      else if (this.socket) this.socket.write(adu)
+      else if (this.socket && this.batch) this.batch.write(adu)
     })
   }
 

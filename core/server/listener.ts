@@ -29,6 +29,7 @@ import type { PduWriter } from '../pdu/codec.ts'
 import type { Registry } from '../pdu/registry.ts'
 import type { NetworkAddress } from '../transport/address.ts'
 import { LineReceiver } from '../transport/line-receiver.ts'
+import { WriteBatch } from '../transport/write-batch.ts'
 
 /** A connected client (TCP) or a sender address (UDP). */
 export interface ListenerClient {
@@ -211,7 +212,7 @@ export class ModbusListener extends EventEmitter {
       pending--
       if (reply && !socket.destroyed) {
         const adu = Buffer.isBuffer(reply) ? framer.encode(unit, reply, tid) : framer.encodeWith(unit, reply, tid)
-        socket.write(adu)
+        batch.write(adu)
         this.stats.replies++
         if (socket.writableLength > this.stats.peakUnsentBytes) this.stats.peakUnsentBytes = socket.writableLength
         if (socket.writableLength > limits.hardUnsentBytes) {
@@ -241,11 +242,11 @@ export class ModbusListener extends EventEmitter {
       ? new LineReceiver({ framing: 'rtu', expect: 'request', probe: true, registry: this.options.registry, silenceMs: this.options.pauseMs ?? 3, sink })
       : undefined
     const framer: Framer = line ? line.framer : encoder!
+    const batch = new WriteBatch(socket)
     socket.on('data', (chunk: Buffer) => {
-      socket.cork()
+      batch.hold()
       if (line) line.push(chunk)
       else framer.push(chunk, sink)
-      process.nextTick(() => socket.uncork())
     })
     socket.on('drain', resumeIfDrained)
     if (limits.idleTimeoutMs > 0) {
