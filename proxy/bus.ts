@@ -149,6 +149,7 @@ export class Bus extends EventEmitter {
       open: options.open,
       registry: this.registry,
       broadcastDelayMs: config.broadcastDelay,
+      guardMs: config.guardTime,
       backoff: { minMs: 200, maxMs: 5000 },
       onStray: (adu, reason) => this.recordStray(adu, reason),
       onFrameError: (err) => this.listenerCount('frameError') > 0 && this.emit('frameError', err),

@@ -36,6 +36,8 @@ export interface BusConfig {
   retries: number
   /** Pause after a broadcast before the next request, ms. Default 100. */
   broadcastDelay: number
+  /** After a timeout, how much longer than t3.5 the line must stay quiet before the next request, ms. Default 20. */
+  guardTime: number
   /** Requests one client may have waiting on this bus (its share); more of its requests get 0x0A. Default 64. */
   queueLimit: number
   /** How long a request may wait in the queue before it is answered 0x0B, ms. Default 3000. */
@@ -99,17 +101,17 @@ export interface GatewayConfig {
   policies: PolicyConfig
   /** host:port of the live monitor (HTTP + WebSocket), or undefined for none. */
   monitor?: { host: string; port: number }
-  /** Limits of every listener (connections, back-pressure, idle time); core's defaults when absent. */
-  limits?: ListenerLimits
+  /** Limits of every listener (connections, back-pressure, idle time) and the RTU-over-TCP pause; core's defaults when absent. */
+  limits?: ListenerLimits & { pauseMs?: number }
 }
 
-const LIMIT_KEYS = ['maxConnections', 'maxConnectionsPerAddress', 'idleTimeoutMs', 'maxPendingPerClient', 'maxUnsentBytes', 'hardUnsentBytes'] as const
+const LIMIT_KEYS = ['maxConnections', 'maxConnectionsPerAddress', 'idleTimeoutMs', 'maxPendingPerClient', 'maxUnsentBytes', 'hardUnsentBytes', 'pauseMs'] as const
 
-function limitsOf(v: unknown): ListenerLimits | undefined {
+function limitsOf(v: unknown): (ListenerLimits & { pauseMs?: number }) | undefined {
   if (v === undefined) return undefined
   if (typeof v !== 'object' || v === null) fail('limits', 'expected an object')
   keys('limits', v, [...LIMIT_KEYS])
-  const out: ListenerLimits = {}
+  const out: ListenerLimits & { pauseMs?: number } = {}
   const given = v as Record<string, unknown>
   for (const k of LIMIT_KEYS) if (given[k] !== undefined) out[k] = int(`limits.${k}`, given[k], k === 'idleTimeoutMs' ? 0 : 1, 1 << 30)
   return out
@@ -182,7 +184,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
     if (!/^[A-Za-z0-9_-]+$/.test(name)) fail(path, 'bus names use letters, digits, - and _')
     if (typeof entry !== 'object' || entry === null) fail(path, 'expected an object with "address"')
     const b = entry as Record<string, unknown>
-    keys(path, b, ['address', 'timeout', 'retries', 'broadcastDelay', 'queueLimit', 'queueTimeout', 'maxInFlight'])
+    keys(path, b, ['address', 'timeout', 'retries', 'broadcastDelay', 'guardTime', 'queueLimit', 'queueTimeout', 'maxInFlight'])
     const a = address(`${path}.address`, b.address)
     if (a.kind === 'udp') fail(`${path}.address`, 'a bus is serial (rtu://, ascii://, binary://), rtu+tcp:// or tcp://')
     const serial = a.kind !== 'tcp'
@@ -192,6 +194,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
       timeout: b.timeout === undefined ? 1000 : int(`${path}.timeout`, b.timeout, 1, 600_000),
       retries: b.retries === undefined ? 1 : int(`${path}.retries`, b.retries, 0, 10),
       broadcastDelay: b.broadcastDelay === undefined ? 100 : int(`${path}.broadcastDelay`, b.broadcastDelay, 0, 60_000),
+      guardTime: b.guardTime === undefined ? 20 : int(`${path}.guardTime`, b.guardTime, 0, 60_000),
       queueLimit: b.queueLimit === undefined ? 64 : int(`${path}.queueLimit`, b.queueLimit, 1, 100_000),
       queueTimeout: b.queueTimeout === undefined ? 3000 : int(`${path}.queueTimeout`, b.queueTimeout, 1, 600_000),
       maxInFlight: b.maxInFlight === undefined ? (serial ? 1 : 16) : serial ? int(`${path}.maxInFlight`, b.maxInFlight, 1, 1) : int(`${path}.maxInFlight`, b.maxInFlight, 1, 256),
