@@ -219,8 +219,9 @@ async function readRecord(client: ModbusClient, unit: number, what: ReadKind): P
     return { kind: 'record', text: [`status ${hex4(r.status)}  events ${r.eventCount}  messages ${r.messageCount}`, `log ${events}`], json: { status: r.status, eventCount: r.eventCount, messageCount: r.messageCount, events: r.events } }
   }
   const r = await client.reportServerId(unit)
-  const run = r.runIndicator === 0xff ? 'ON' : r.runIndicator === 0 ? 'OFF' : String(r.runIndicator)
-  return { kind: 'record', text: [`server id ${r.serverId}  run indicator ${run}`], json: { serverId: r.serverId, runIndicator: r.runIndicator } }
+  // §6.13: id, run indicator and additional data, split where only the device's documentation says.
+  const text = Buffer.from(r.data, 'hex').toString('latin1').replace(/[^\x20-\x7e]/g, '.')
+  return { kind: 'record', text: [`server id data ${r.data}  (${text})`], json: { data: r.data } }
 }
 
 /** Values of --values (or --value for one) after the type rules: a string is one whole value. */

@@ -25,7 +25,7 @@ export { encodeRequest, encodeResponse, decodeRequest, decodeResponse, decodeRaw
 export type { Side, PduWriter, Encodable } from './pdu/codec.ts'
 export { EXCEPTION_FLAG, exceptionName, isException } from './pdu/exception.ts'
 export { packBits, unpackBits, packedSize } from './pdu/bit-packing.ts'
-export { DIAGNOSTIC_SUB_FUNCTIONS, MODBUS_PLUS_OPERATIONS, MODBUS_PLUS_STATISTIC_WORDS, diagnosticSubFunction } from './pdu/serial-line.ts'
+export { DIAGNOSTIC_SUB_FUNCTIONS, MODBUS_PLUS_OPERATIONS, MODBUS_PLUS_STATISTIC_WORDS, diagnosticSubFunction, splitServerId } from './pdu/serial-line.ts'
 export type { DiagnosticSubFunction } from './pdu/serial-line.ts'
 export { MEI_READ_DEVICE_ID, READ_DEVICE_ID_CODES, CONFORMITY_LEVELS, READ_DEVICE_ID_MEI, encapsulatedInterfaceSpec } from './pdu/device-id.ts'
 export type { MeiCodec } from './pdu/device-id.ts'

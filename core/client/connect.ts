@@ -1,8 +1,8 @@
 /**
- * Builds a client for any address of the grammar: tcp://, udp://, rtu+tcp://, rtu://, ascii://, binary://.
+ * Builds a client for any address of the grammar: tcp://, udp://, tls://, rtu+tcp://, rtu://, ascii://, binary://.
  */
 import { ArgumentError, type FrameError } from '../errors.ts'
-import { parseAddress, isSerial, framerKindOf, type Address } from '../transport/address.ts'
+import { formatAddress, parseAddress, isSerial, framerKindOf, type Address } from '../transport/address.ts'
 import { bitsPerCharacter, t35Us } from '../transport/line-timing.ts'
 import { openSerialLink } from '../transport/serial.ts'
 import { connectTcp, socketLink } from '../transport/tcp-link.ts'
@@ -35,14 +35,20 @@ export interface ChannelOptions extends ConnectOptions {
   guardMs?: number
 }
 
-/** The transaction channel for `address`: pipelined MBAP on tcp:// and udp://, one at a time on a line. */
+/**
+ * The transaction channel for `address`: pipelined MBAP on tcp://, udp:// and tls:// (MBAP inside
+ * TLS, with the address's certificate, key and CA), one at a time on a line. Throws ArgumentError
+ * for allow= or deny= (they restrict who may connect to a listener, not where a client goes).
+ */
 export function openChannel(address: string | Address, options: ChannelOptions = {}): OpenChannel {
   const a = typeof address === 'string' ? parseAddress(address) : address
-  if (a.kind === 'tcp' || a.kind === 'udp') {
+  if (!isSerial(a) && a.access) throw new ArgumentError(`${formatAddress(a)}: allow= and deny= apply to listeners, not to a client's target`)
+  if (a.kind === 'tcp' || a.kind === 'udp' || a.kind === 'tls') {
     return new MbapChannel({
       host: a.host,
       port: a.port,
       transport: a.kind,
+      tls: a.tls,
       connectTimeout: options.connectTimeout,
       backoff: options.backoff,
       registry: options.registry,
@@ -81,11 +87,11 @@ export function openChannel(address: string | Address, options: ChannelOptions =
 
 /**
  * A client for `address`. Connections are made lazily, on the first request. Retries default to 0
- * on tcp:// and udp://, 2 on serial lines and rtu+tcp:// where a frame can be lost to noise.
+ * on network addresses, 2 on serial lines where a frame can be lost to noise.
  */
 export function connectClient(address: string | Address, options: ConnectOptions = {}): ModbusClient {
   const a = typeof address === 'string' ? parseAddress(address) : address
   const channel = openChannel(a, options)
-  const lineDefault = a.kind === 'tcp' || a.kind === 'udp' || a.kind === 'rtu+tcp' ? 0 : 2
+  const lineDefault = isSerial(a) ? 2 : 0
   return new ModbusClient(channel, { ...options, retries: options.retries ?? lineDefault })
 }

@@ -1,5 +1,5 @@
 /**
- * Pipelined MBAP transactions over TCP or UDP: many requests in flight, each with its own
+ * Pipelined MBAP transactions over TCP, TLS or UDP: many requests in flight, each with its own
  * transaction id, replies matched by id (never by order — jsmodbus's server answers pipelined
  * requests in reverse). TCP connects lazily and reconnects with back-off after a loss; a lost
  * connection fails every request in flight with TransportError.
@@ -11,7 +11,8 @@ import { createTcpFramer } from '../framers/tcp.ts'
 import type { Adu, FrameSink } from '../framers/types.ts'
 import { defaultRegistry } from '../pdu/default-registry.ts'
 import type { Registry } from '../pdu/registry.ts'
-import { connectTcp } from '../transport/tcp-link.ts'
+import { connectStream } from '../transport/tls-link.ts'
+import type { TlsSettings } from '../transport/tls-settings.ts'
 import { WriteBatch } from '../transport/write-batch.ts'
 import { newChannelStats, type Channel, type StrayHandler, type TransactionOptions } from './channel.ts'
 import { Backoff, type BackoffOptions } from './reconnect.ts'
@@ -28,8 +29,11 @@ interface Pending {
 export interface MbapChannelOptions {
   host: string
   port: number
-  transport: 'tcp' | 'udp'
-  /** Connection attempt timeout (TCP), ms. Default 3000. */
+  /** 'tls': MBAP inside TLS (Modbus/TCP Security), with `tls` settings. */
+  transport: 'tcp' | 'udp' | 'tls'
+  /** Certificate, key and CA of a 'tls' channel. */
+  tls?: TlsSettings
+  /** Connection attempt timeout (TCP, and the TLS handshake), ms. Default 3000. */
   connectTimeout?: number
   backoff?: BackoffOptions
   /** Reply rules of the function codes in use; default: the built-in registry. */
@@ -57,7 +61,7 @@ export class MbapChannel implements Channel {
   constructor(private readonly options: MbapChannelOptions) {
     this.backoff = new Backoff(options.backoff)
     this.registry = options.registry ?? defaultRegistry
-    this.label = `${options.transport}://${options.host}:${options.port}`
+    this.label = `${options.transport}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`
   }
 
   private readonly sink: FrameSink = {
@@ -118,7 +122,8 @@ export class MbapChannel implements Channel {
     await this.backoff.wait(deadline, this.label, this.lastError)
     let socket: Socket
     try {
-      socket = await connectTcp(this.options.host, this.options.port, this.options.connectTimeout ?? 3000)
+      const { host, port, transport, tls } = this.options
+      socket = await connectStream({ kind: transport === 'tls' ? 'tls' : 'tcp', host, port, tls }, this.options.connectTimeout ?? 3000)
     } catch (err) {
       this.lastError = err as Error
       this.backoff.failed()
@@ -152,7 +157,7 @@ export class MbapChannel implements Channel {
     return this.ensureOpen(Date.now() + timeoutMs)
   }
 
-  /** True while the TCP connection is up (always true for UDP once opened). */
+  /** True while the TCP or TLS connection is up (always true for UDP once opened). */
   get connected(): boolean {
     return this.options.transport === 'udp' ? this.udp !== undefined : this.socket !== undefined
   }

@@ -35,6 +35,8 @@ export interface DeviceOptions {
   serverId?: Buffer | string
   /** The run indicator of Report Server ID: true sends 0xFF (ON), false 0x00; default true. */
   running?: boolean
+  /** Device-specific data Report Server ID sends after the run indicator (§6.13); default none. */
+  additionalData?: Buffer | string
   /** Read Exception Status (07): the eight status outputs, 0x00-0xFF; default always 0. */
   exceptionStatus?: () => number
   /** Diagnostics state; default a fresh SerialDiagnostics. */
@@ -54,7 +56,7 @@ export function createDevice(options: DeviceOptions): Device {
     data: options.data,
     identity: toIdentity(options.identity),
     diagnostics: options.diagnostics ?? new SerialDiagnostics(),
-    serverId: toServerId(options.serverId ?? DEFAULT_SERVER_ID),
+    ...serverIdParts(options),
     running: options.running ?? true,
     exceptionStatus() {
       const value = status()
@@ -71,17 +73,20 @@ function toIdentity(identity: DeviceOptions['identity']): IdentityModel {
   return new DeviceIdentity({ ...DEFAULT_IDENTITY, ...(identity as Readonly<Record<number, string>> | undefined) })
 }
 
-function toServerId(serverId: Buffer | string): Buffer {
-  let bytes: Buffer
-  if (Buffer.isBuffer(serverId)) {
-    bytes = Buffer.from(serverId)
-  } else if (typeof serverId === 'string' && /^([0-9a-fA-F]{2})*$/.test(serverId.replace(/\s+/g, ''))) {
-    bytes = Buffer.from(serverId.replace(/\s+/g, ''), 'hex')
-  } else {
-    throw new ArgumentError(`createDevice: serverId must be a Buffer or a hex string of whole bytes, got ${JSON.stringify(serverId)}`)
+function toBytes(what: string, value: Buffer | string): Buffer {
+  if (Buffer.isBuffer(value)) return Buffer.from(value)
+  if (typeof value === 'string' && /^([0-9a-fA-F]{2})*$/.test(value.replace(/\s+/g, ''))) return Buffer.from(value.replace(/\s+/g, ''), 'hex')
+  throw new ArgumentError(`createDevice: ${what} must be a Buffer or a hex string of whole bytes, got ${JSON.stringify(value)}`)
+}
+
+/** The server id and additional data, which with the run indicator must fit one response (§6.13). */
+function serverIdParts(options: DeviceOptions): { serverId: Buffer; additionalData: Buffer } {
+  const serverId = toBytes('serverId', options.serverId ?? DEFAULT_SERVER_ID)
+  const additionalData = toBytes('additionalData', options.additionalData ?? '')
+  const total = serverId.length + additionalData.length
+  if (total > MAX_SERVER_ID) {
+    const what = additionalData.length ? 'serverId and additionalData are' : 'serverId is'
+    throw new ArgumentError(`createDevice: ${what} ${total} bytes, more than the ${MAX_SERVER_ID} (${hex(MAX_SERVER_ID)}) a response can carry, §6.13`)
   }
-  if (bytes.length > MAX_SERVER_ID) {
-    throw new ArgumentError(`createDevice: serverId is ${bytes.length} bytes, more than the ${MAX_SERVER_ID} (${hex(MAX_SERVER_ID)}) a response can carry, §6.13`)
-  }
-  return bytes
+  return { serverId, additionalData }
 }

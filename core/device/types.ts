@@ -66,9 +66,10 @@ export interface Device {
   data: UnitData
   identity: IdentityModel
   diagnostics: DiagnosticsModel
-  /** Report Server ID (11): server id bytes, then the run indicator (0xFF running). */
+  /** Report Server ID (11): server id bytes, then the run indicator (0xFF running), then additional data. */
   serverId: Buffer
   running: boolean
+  additionalData: Buffer
   /** Read Exception Status (07): eight device-specific status bits. */
   exceptionStatus(): number
 }

@@ -6,7 +6,7 @@
 import { ArgumentError, hex, PduError } from '../errors.ts'
 import { EXCEPTION_FLAG } from './exception.ts'
 import { OPAQUE_SEMANTICS, type Access, type Effect, type ReplyRule, type RequestSemantics } from './semantics.ts'
-import type { Message } from './types.ts'
+import type { Message, ModbusRequest } from './types.ts'
 
 /** frameLength() result: more bytes are needed before the length is known. */
 export const NEED_MORE = -1
@@ -139,7 +139,7 @@ export class Registry {
   }
 
   /** The tables and addresses a decoded request touches; undefined when the registry cannot tell. */
-  access(request: Message): Access[] | undefined {
+  access(request: ModbusRequest | Message): Access[] | undefined {
     const spec = typeof request.function === 'number' ? this.byCode[request.function] : this.byName.get(request.function)
     return spec?.semantics?.access?.(request)
   }

@@ -274,34 +274,42 @@ const getCommEventLogResponse: PduCodec<GetCommEventLogResponse> = {
 
 /**
  * Report Server ID response (§6.13):
- *   fc u8 | byte count u8 | server id (device specific) … | run indicator u8 (0x00 OFF, 0xFF ON)
- * The server id's length is device specific; modbridge takes the last byte as the run indicator
- * (as PyModbus does), so any device's reply round-trips byte for byte.
+ *   fc u8 | byte count u8 | server id (device specific) … | run indicator u8 | additional data …
+ * Where the id ends is device specific, so the data stays opaque (`splitServerId` reads it when the
+ * id length is known); at least the run indicator must be there.
  */
 const reportServerIdResponse: PduCodec<ReportServerIdResponse> = {
   size(msg) {
     const what = 'reportServerId response'
-    checkU8(0x11, what, 'runIndicator', msg.runIndicator)
-    const id = hexToBytes(0x11, what, msg.serverId)
-    checkRange(0x11, what, 'byteCount', id.length + 1, 1, MAX_PDU - 2, '§4.1 PDU size')
-    return 3 + id.length
+    const data = hexToBytes(0x11, what, msg.data)
+    checkRange(0x11, what, 'byteCount', data.length, 1, MAX_PDU - 2, '§6.13, §4.1 PDU size')
+    return 2 + data.length
   },
   write(msg, buf, o) {
-    const id = hexToBytes(0x11, 'reportServerId response', msg.serverId)
+    const data = hexToBytes(0x11, 'reportServerId response', msg.data)
     buf[o] = 0x11
-    buf[o + 1] = id.length + 1
-    id.copy(buf, o + 2)
-    buf[o + 2 + id.length] = msg.runIndicator
-    return o + 3 + id.length
+    buf[o + 1] = data.length
+    data.copy(buf, o + 2)
+    return o + 2 + data.length
   },
   read(buf, o, end) {
     const what = 'reportServerId response'
     expectAtLeast(0x11, what, end - o, 3)
     const count = buf[o + 1]
     checkByteCount(0x11, what, count, end - o - 2, 'bytes that follow')
-    return { function: 'reportServerId', serverId: buf.toString('hex', o + 2, end - 1), runIndicator: buf[end - 1] }
+    return { function: 'reportServerId', data: buf.toString('hex', o + 2, end) }
   },
   frameLength: byteCountAt(1),
+}
+
+/** A Report Server ID reply's data split at a known id length: id, run indicator, additional data (hex). */
+export function splitServerId(data: string, idLength: number): { serverId: string; runIndicator: number | undefined; additionalData: string } {
+  const bytes = Buffer.from(data, 'hex')
+  return {
+    serverId: bytes.toString('hex', 0, Math.min(idLength, bytes.length)),
+    runIndicator: idLength < bytes.length ? bytes[idLength] : undefined,
+    additionalData: bytes.toString('hex', Math.min(idLength + 1, bytes.length)),
+  }
 }
 
 /** Generator example for a sub-function: default data, counters answering 1, echoes echoing. */
@@ -403,6 +411,6 @@ export const SERIAL_LINE_FUNCTIONS: FunctionSpec[] = [
     request: emptyRequest('reportServerId', 0x11),
     response: reportServerIdResponse,
     semantics: readOnlyQuery(undefined),
-    examples: () => [{ request: { function: 'reportServerId' }, response: { function: 'reportServerId', serverId: '01', runIndicator: 0xff } }],
+    examples: () => [{ request: { function: 'reportServerId' }, response: { function: 'reportServerId', data: '01ff' } }],
   },
 ]

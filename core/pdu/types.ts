@@ -131,13 +131,15 @@ export interface WriteMultipleResponse<N extends FunctionName> {
   quantity: number
 }
 /**
- * FC 11 response. The split of the data is device specific (§6.13); modbridge reads the last
- * byte as the run indicator (0x00 OFF, 0xFF ON) and everything before it as the server id.
+ * FC 11 response: everything after the byte count, as hex. §6.13 lays it out as the server id
+ * (device-specific length), the run indicator (0x00 OFF, 0xFF ON), then device-specific additional
+ * data — so where the id ends only the device's documentation tells; `splitServerId` splits it
+ * when the id length is known. Spec over PyModbus: PyModbus reads the last byte as the run
+ * indicator, which misreads a device that sends additional data (libmodbus sends id, 0xFF, "LMB…").
  */
 export interface ReportServerIdResponse {
   function: 'reportServerId'
-  serverId: string
-  runIndicator: number
+  data: string
 }
 /** One FC 14 sub-request: `length` registers from `record` of `file`. */
 export interface FileRecordRead {

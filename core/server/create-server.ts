@@ -24,7 +24,7 @@ export interface CreateServerOptions extends HandlerOptions {
   link?: ByteLink
 }
 
-/** A server for `address`: tcp://, udp://, rtu+tcp://, rtu://, ascii://, binary://. */
+/** A server for `address`: tcp://, tls:// (with its certificate, key and CA), udp://, rtu+tcp://, rtu://, ascii://, binary://; allow= and deny= on network addresses. */
 export function createServer(address: string | Address, options: CreateServerOptions): ModbusServer {
   const a = typeof address === 'string' ? parseAddress(address) : address
   if (isSerial(a)) {
@@ -32,9 +32,9 @@ export function createServer(address: string | Address, options: CreateServerOpt
     return { listen: async () => (await server.listen(), formatAddress(a)), close: () => server.close() }
   }
   if (a.kind === 'udp') {
-    const server = new ModbusUdpServer({ ...options, host: a.host, port: a.port })
+    const server = new ModbusUdpServer({ ...options, host: a.host, port: a.port, access: a.access })
     return { listen: async () => formatAddress({ ...a, port: (await server.listen()).port }), close: () => server.close() }
   }
-  const server = new ModbusTcpServer({ ...options, host: a.host, port: a.port, framing: a.kind === 'rtu+tcp' ? 'rtu' : 'tcp' })
+  const server = new ModbusTcpServer({ ...options, host: a.host, port: a.port, framing: a.kind === 'rtu+tcp' ? 'rtu' : 'tcp', tls: a.kind === 'tls' ? (a.tls ?? {}) : undefined, access: a.access })
   return { listen: async () => formatAddress({ ...a, port: (await server.listen()).port }), close: () => server.close() }
 }

@@ -81,6 +81,10 @@ export const EXECUTORS: Record<string, Executor> = {
   diagnostics: (r: T.Diagnostics, d) => d.diagnostics.diagnostics(r),
   getCommEventCounter: (_r, d) => d.diagnostics.commEventCounter(),
   getCommEventLog: (_r, d) => d.diagnostics.commEventLog(),
-  reportServerId: (_r, d) => ({ function: 'reportServerId', serverId: d.serverId.toString('hex'), runIndicator: d.running ? 0xff : 0x00 }),
+  // §6.13: the server id, the run indicator, then the device's additional data.
+  reportServerId: (_r, d) => ({
+    function: 'reportServerId',
+    data: d.serverId.toString('hex') + (d.running ? 'ff' : '00') + d.additionalData.toString('hex'),
+  }),
   readDeviceIdentification: (r: T.ReadDeviceIdentificationRequest, d) => d.identity.read(r.readCode, r.objectId),
 }

@@ -1,6 +1,6 @@
 /**
- * The one network listener behind `serve` and the gateway: Modbus TCP (MBAP), RTU over TCP and
- * UDP. It frames requests, hands each to a responder `(client, unit, pdu) → reply`, and writes the
+ * The one network listener behind `serve` and the gateway: Modbus TCP (MBAP), Modbus/TCP Security
+ * (MBAP inside TLS), RTU over TCP and UDP. It frames requests, hands each to a responder `(client, unit, pdu) → reply`, and writes the
  * replies back with the request's unit and transaction id — whenever the responder finishes, so
  * pipelined requests are answered as soon as each is done. Connection limits, back-pressure,
  * idle timeouts, write batching and frame-error counts live here and nowhere else.
@@ -17,18 +17,33 @@
  * Framing: an MBAP error (protocol id, length) closes the connection, since a TCP stream cannot
  * resync inside itself. RTU over TCP resyncs instead: a bad CRC drops one byte and scans on, and
  * a pause of `pauseMs` on the socket ends a frame as line silence does.
+ *
+ * Who may connect, checked in this order, each refusal a 'refused' event with the reason:
+ * - the address's access list (`allow`, `deny`), on the TCP connection before any byte is read (UDP:
+ *   per datagram);
+ * - the connection limits;
+ * - on tls://, the TLS handshake (Node's tls, within `handshakeTimeoutMs`, default 10 s), then the
+ *   client certificate: required and verified against the CA unless `mutual=0`; a refused client
+ *   is closed right after the handshake and nothing it sent is read. Its identity (subject, Modbus
+ *   role extension) becomes `ListenerClient.peer`;
+ * - the `admit` hook, last, with the whole ListenerClient (the gateway's role policy).
+ * Connections in a TLS handshake count against the limits, so a handshake flood is bounded too.
  */
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram'
 import { EventEmitter } from 'node:events'
 import { createServer, isIPv6, type Server, type Socket } from 'node:net'
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls'
 import type { Awaitable } from '../datastore/types.ts'
 import type { FrameError } from '../errors.ts'
 import { createTcpFramer } from '../framers/tcp.ts'
 import type { Adu, Framer, FrameSink } from '../framers/types.ts'
 import type { PduWriter } from '../pdu/codec.ts'
 import type { Registry } from '../pdu/registry.ts'
-import type { NetworkAddress } from '../transport/address.ts'
+import { formatAddress, type NetworkAddress } from '../transport/address.ts'
+import { compileAccessList, type AccessMatcher } from '../transport/access-list.ts'
 import { LineReceiver } from '../transport/line-receiver.ts'
+import { certificateProblem, oneLineName, peerOfCertificate, tlsPeerOf, type TlsPeer } from '../transport/tls-peer.ts'
+import { tlsServerOptions } from '../transport/tls-settings.ts'
 import { WriteBatch } from '../transport/write-batch.ts'
 
 /** A connected client (TCP) or a sender address (UDP). */
@@ -37,7 +52,11 @@ export interface ListenerClient {
   readonly id: number
   /** host:port of the peer. */
   readonly remote: string
+  /** The peer's IP address alone, as the socket reports it (what access lists match). */
+  readonly remoteAddress: string
   readonly transport: NetworkAddress['kind']
+  /** tls://: the verified client certificate's identity (subject "" when `mutual=0` and none was sent). */
+  readonly peer?: TlsPeer
 }
 
 /**
@@ -54,6 +73,8 @@ export interface ListenerLimits {
   maxPendingPerClient?: number
   maxUnsentBytes?: number
   hardUnsentBytes?: number
+  /** tls://: a client that has not finished the TLS handshake this long is closed, ms. Default 10000. */
+  handshakeTimeoutMs?: number
 }
 
 /** Options of a listener. */
@@ -64,6 +85,11 @@ export interface ListenerOptions extends ListenerLimits {
   registry?: Registry
   /** RTU over TCP: a pause this long on the socket ends a frame, ms. Default 3. */
   pauseMs?: number
+  /**
+   * Called for every client that passed the access list, the limits and (tls://) the certificate
+   * check, before 'connection': returns why it is refused, or undefined to admit it.
+   */
+  admit?: (client: ListenerClient) => string | undefined
 }
 
 /** Counters of a listener. */
@@ -89,6 +115,7 @@ const DEFAULTS = {
   maxPendingPerClient: 64,
   maxUnsentBytes: 64 * 1024,
   hardUnsentBytes: 1024 * 1024,
+  handshakeTimeoutMs: 10_000,
 }
 
 let nextClientId = 1
@@ -107,9 +134,19 @@ export class ModbusListener extends EventEmitter {
   private readonly perAddress = new Map<string, number>()
   private readonly udpClients = new Map<string, { client: ListenerClient; lastSeen: number }>()
   private udpSweep: NodeJS.Timeout | undefined
+  /** tls://: the TLS engine connections are handed to once the access list and limits passed (it never listens itself). */
+  private tls: TlsServer | undefined
+  /** Connections in the TLS handshake, by remote host:port. */
+  private readonly handshakes = new Map<string, { remote: string; remoteHost: string; settled: boolean }>()
+  /** Served streams (the TLS sockets on tls://; the connections themselves otherwise). */
+  private readonly sessions = new Set<Socket>()
+  private readonly access: AccessMatcher | undefined
+  private readonly label: string
 
   constructor(private readonly options: ListenerOptions) {
     super()
+    this.label = `listener ${formatAddress({ kind: options.address.kind, host: options.address.host, port: options.address.port })}`
+    this.access = options.address.access ? compileAccessList(options.address.access, this.label) : undefined
     this.limits = {
       maxConnections: options.maxConnections ?? DEFAULTS.maxConnections,
       maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
@@ -117,13 +154,24 @@ export class ModbusListener extends EventEmitter {
       maxPendingPerClient: options.maxPendingPerClient ?? DEFAULTS.maxPendingPerClient,
       maxUnsentBytes: options.maxUnsentBytes ?? DEFAULTS.maxUnsentBytes,
       hardUnsentBytes: options.hardUnsentBytes ?? DEFAULTS.hardUnsentBytes,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
     }
   }
 
-  /** Starts listening; resolves with the bound host and port. Rejects with the bind error. */
+  /**
+   * Starts listening; resolves with the bound host and port. Rejects with the bind error, or on
+   * tls:// with an ArgumentError when the certificate, key or CA is missing or unreadable.
+   */
   listen(): Promise<{ host: string; port: number }> {
     const a = this.options.address
     if (a.kind === 'udp') return this.listenUdp(a)
+    if (a.kind === 'tls') {
+      try {
+        this.tls = this.tlsEngine(tlsServerOptions(a.tls ?? {}, this.label))
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    }
     const server = createServer((socket) => this.accept(socket))
     this.server = server
     return new Promise((resolve, reject) => {
@@ -150,6 +198,7 @@ export class ModbusListener extends EventEmitter {
   /** Stops listening and closes every connection. */
   async close(): Promise<void> {
     if (this.udpSweep) clearInterval(this.udpSweep)
+    for (const s of this.sessions) s.destroy()
     for (const s of this.sockets) s.destroy()
     const server = this.server
     if (server?.listening) await new Promise<void>((r) => server.close(() => r()))
@@ -158,24 +207,93 @@ export class ModbusListener extends EventEmitter {
     if (udp) await new Promise<void>((r) => udp.close(() => r()))
   }
 
-  private accept(socket: Socket): void {
-    const remoteHost = socket.remoteAddress ?? '?'
-    const remote = `${remoteHost}:${socket.remotePort ?? 0}`
-    const fromHere = this.perAddress.get(remoteHost) ?? 0
-    if (this.sockets.size >= this.limits.maxConnections || fromHere >= this.limits.maxConnectionsPerAddress) {
-      this.stats.refused++
-      const why = this.sockets.size >= this.limits.maxConnections ? `${this.limits.maxConnections} connections open` : `${fromHere} connections from ${remoteHost}`
+  /** Counts a refusal, closes `socket` and says why. */
+  private refuse(socket: Socket | undefined, remote: string, why: string): void {
+    this.stats.refused++
+    if (socket) {
       socket.on('error', () => {})
       socket.destroy()
-      this.emit('refused', remote, why)
-      return
+    }
+    this.emit('refused', remote, why)
+  }
+
+  /** A new TCP connection: access list and limits, then TLS or straight to serving. */
+  private accept(socket: Socket): void {
+    const remoteHost = socket.remoteAddress ?? '?'
+    const remote = `${remoteHost.includes(':') ? `[${remoteHost}]` : remoteHost}:${socket.remotePort ?? 0}`
+    const denied = this.access?.refusal(remoteHost)
+    if (denied) return this.refuse(socket, remote, denied)
+    const fromHere = this.perAddress.get(remoteHost) ?? 0
+    if (this.sockets.size >= this.limits.maxConnections || fromHere >= this.limits.maxConnectionsPerAddress) {
+      return this.refuse(socket, remote, this.sockets.size >= this.limits.maxConnections ? `${this.limits.maxConnections} connections open` : `${fromHere} connections from ${remoteHost}`)
     }
     this.perAddress.set(remoteHost, fromHere + 1)
     this.sockets.add(socket)
     this.stats.connections++
     this.stats.open++
     socket.setNoDelay(true)
-    const client: ListenerClient = { id: nextClientId++, remote, transport: this.options.address.kind }
+    socket.on('close', () => {
+      this.sockets.delete(socket)
+      this.stats.open--
+      const n = (this.perAddress.get(remoteHost) ?? 1) - 1
+      if (n > 0) this.perAddress.set(remoteHost, n)
+      else this.perAddress.delete(remoteHost)
+    })
+    if (!this.tls) return this.serve(socket, remote, remoteHost, undefined)
+    const key = `${remoteHost}:${socket.remotePort}`
+    const pending = { remote, remoteHost, settled: false }
+    this.handshakes.set(key, pending)
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      this.handshakes.delete(key)
+      if (!pending.settled) this.refuse(undefined, remote, 'closed during the TLS handshake')
+    })
+    this.tls.emit('connection', socket)
+  }
+
+  /** The TLS engine: verifies each client certificate after the handshake and serves the client, or refuses it saying why. */
+  private tlsEngine(options: ReturnType<typeof tlsServerOptions>): TlsServer {
+    const engine = createTlsServer({ ...options, handshakeTimeout: this.limits.handshakeTimeoutMs })
+    const settle = (s: TLSSocket) => {
+      const key = `${s.remoteAddress}:${s.remotePort}`
+      const pending = this.handshakes.get(key)
+      if (!pending) return undefined
+      this.handshakes.delete(key)
+      pending.settled = true
+      return pending
+    }
+    engine.on('secureConnection', (s: TLSSocket) => {
+      const pending = settle(s)
+      if (!pending) return void s.destroy()
+      const cert = s.getPeerX509Certificate()
+      if (options.requestCert && !s.authorized) {
+        const why = cert ? `client certificate "${oneLineName(cert.subject)}" (issuer "${oneLineName(cert.issuer)}") refused: ${certificateProblem(s.authorizationError)}` : 'no client certificate (mutual authentication is required)'
+        return this.refuse(s, pending.remote, why)
+      }
+      let peer: TlsPeer
+      try {
+        // Only a verified certificate speaks for the client (with mutual=0 none is asked for).
+        peer = s.authorized ? tlsPeerOf(s) : peerOfCertificate(undefined, s.getProtocol() ?? '')
+      } catch (err) {
+        return this.refuse(s, pending.remote, (err as Error).message)
+      }
+      this.serve(s, pending.remote, pending.remoteHost, peer)
+    })
+    engine.on('tlsClientError', (err: NodeJS.ErrnoException, s: TLSSocket) => {
+      const pending = settle(s)
+      if (pending) this.refuse(s, pending.remote, `TLS handshake failed: ${err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? `not finished within ${this.limits.handshakeTimeoutMs} ms` : err.message.split('\n')[0]}`)
+    })
+    return engine
+  }
+
+  /** Serves a connected (and, on tls://, verified) client. */
+  private serve(socket: Socket, remote: string, remoteAddress: string, peer: TlsPeer | undefined): void {
+    const client: ListenerClient = peer
+      ? { id: nextClientId++, remote, remoteAddress, transport: this.options.address.kind, peer }
+      : { id: nextClientId++, remote, remoteAddress, transport: this.options.address.kind }
+    const refusal = this.options.admit?.(client)
+    if (refusal) return this.refuse(socket, remote, refusal)
+    this.sessions.add(socket)
     const rtu = this.options.address.kind === 'rtu+tcp'
     const encoder = rtu ? undefined : createTcpFramer()
     let pending = 0
@@ -259,11 +377,7 @@ export class ModbusListener extends EventEmitter {
     socket.on('close', () => {
       line?.stop()
       backlog.length = 0
-      this.sockets.delete(socket)
-      this.stats.open--
-      const n = (this.perAddress.get(remoteHost) ?? 1) - 1
-      if (n > 0) this.perAddress.set(remoteHost, n)
-      else this.perAddress.delete(remoteHost)
+      this.sessions.delete(socket)
       this.emit('disconnect', client)
     })
     this.emit('connection', client)
@@ -335,11 +449,16 @@ export class ModbusListener extends EventEmitter {
       entry.lastSeen = performance.now()
       return entry.client
     }
+    // A datagram from outside the access list is dropped unread, and counted, each time.
+    const denied = this.access?.refusal(rinfo.address)
+    if (denied) return void this.refuse(undefined, key, denied)
     if (this.udpClients.size >= this.limits.maxConnections) {
       this.stats.refused++
       return undefined
     }
-    const client: ListenerClient = { id: nextClientId++, remote: key, transport: 'udp' }
+    const client: ListenerClient = { id: nextClientId++, remote: key, remoteAddress: rinfo.address, transport: 'udp' }
+    const refusal = this.options.admit?.(client)
+    if (refusal) return void this.refuse(undefined, key, refusal)
     this.udpClients.set(key, { client, lastSeen: performance.now() })
     this.stats.connections++
     this.emit('connection', client)

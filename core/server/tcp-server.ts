@@ -8,6 +8,8 @@ import { EventEmitter } from 'node:events'
 import { serveDevices, type DeviceDirectory } from './dispatch.ts'
 import { RequestHandler, type HandlerOptions } from './handler.ts'
 import { ModbusListener, type ListenerLimits, type ListenerStats } from './listener.ts'
+import type { AccessList } from '../transport/access-list.ts'
+import type { TlsSettings } from '../transport/tls-settings.ts'
 
 /** Options of a TCP server. */
 export interface TcpServerOptions extends HandlerOptions, ListenerLimits {
@@ -20,6 +22,10 @@ export interface TcpServerOptions extends HandlerOptions, ListenerLimits {
   framing?: 'tcp' | 'rtu'
   /** RTU over TCP: a pause this long ends a frame, ms. Default 3. */
   pauseMs?: number
+  /** Serve Modbus/TCP Security: MBAP inside TLS with this certificate, key and CA (framing 'tcp' only). */
+  tls?: TlsSettings
+  /** Client addresses allowed and denied. */
+  access?: AccessList
 }
 
 /**
@@ -34,7 +40,13 @@ export class ModbusTcpServer extends EventEmitter {
     const handler = new RequestHandler(options)
     this.listener = new ModbusListener({
       ...options,
-      address: { kind: options.framing === 'rtu' ? 'rtu+tcp' : 'tcp', host: options.host ?? '127.0.0.1', port: options.port ?? 502 },
+      address: {
+        kind: options.tls ? 'tls' : options.framing === 'rtu' ? 'rtu+tcp' : 'tcp',
+        host: options.host ?? '127.0.0.1',
+        port: options.port ?? 502,
+        ...(options.tls ? { tls: options.tls } : {}),
+        ...(options.access ? { access: options.access } : {}),
+      },
       responder: serveDevices(options.context, handler),
     })
     for (const event of ['connection', 'frameError', 'error', 'refused']) this.listener.on(event, (...args: unknown[]) => this.emit(event, ...args))

@@ -6,12 +6,15 @@ import { EventEmitter } from 'node:events'
 import { serveDevices, type DeviceDirectory } from './dispatch.ts'
 import { RequestHandler, type HandlerOptions } from './handler.ts'
 import { ModbusListener, type ListenerLimits, type ListenerStats } from './listener.ts'
+import type { AccessList } from '../transport/access-list.ts'
 
 /** Options of a UDP server. */
 export interface UdpServerOptions extends HandlerOptions, ListenerLimits {
   context: DeviceDirectory
   host?: string
   port?: number
+  /** Sender addresses allowed and denied. */
+  access?: AccessList
 }
 
 /** A Modbus UDP server. Events: 'frameError' (FrameError, client). */
@@ -23,7 +26,7 @@ export class ModbusUdpServer extends EventEmitter {
     const handler = new RequestHandler(options)
     this.listener = new ModbusListener({
       ...options,
-      address: { kind: 'udp', host: options.host ?? '127.0.0.1', port: options.port ?? 502 },
+      address: { kind: 'udp', host: options.host ?? '127.0.0.1', port: options.port ?? 502, ...(options.access ? { access: options.access } : {}) },
       responder: serveDevices(options.context, handler),
     })
     this.listener.on('frameError', (...args: unknown[]) => this.emit('frameError', ...args))

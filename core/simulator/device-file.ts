@@ -44,6 +44,8 @@ export interface UnitSpec {
   identity?: Record<string, string>
   serverId?: string
   running?: boolean
+  /** Report Server ID: device-specific data after the run indicator, hex (§6.13). */
+  additionalData?: string
   exceptionStatus?: number
   zeroMode?: boolean
 }
@@ -62,7 +64,7 @@ export interface SimulatedDevices {
 }
 
 const TABLES = ['coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'] as const
-const UNIT_KEYS = new Set([...TABLES, 'files', 'fifos', 'identity', 'serverId', 'running', 'exceptionStatus', 'zeroMode'])
+const UNIT_KEYS = new Set([...TABLES, 'files', 'fifos', 'identity', 'serverId', 'running', 'additionalData', 'exceptionStatus', 'zeroMode'])
 
 function fail(path: string, why: string): never {
   throw new ArgumentError(`device file: ${path}: ${why}`)
@@ -136,7 +138,7 @@ function unit(path: string, spec: UnitSpec): { device: Device; data: MemoryUnit 
     ? Object.fromEntries(Object.entries(spec.identity).map(([k, v]) => [int(`${path}.identity key`, Number(k), 0, 255), String(v)]))
     : undefined
   const status = spec.exceptionStatus === undefined ? 0 : int(`${path}.exceptionStatus`, spec.exceptionStatus, 0, 255)
-  const device = createDevice({ data, identity, serverId: spec.serverId, running: spec.running ?? true, exceptionStatus: () => status })
+  const device = createDevice({ data, identity, serverId: spec.serverId, running: spec.running ?? true, additionalData: spec.additionalData, exceptionStatus: () => status })
   return { device, data }
 }
 

@@ -4,6 +4,10 @@
  *   tcp://host:port        Modbus TCP (MBAP)
  *   udp://host:port        Modbus over UDP (MBAP per datagram)
  *   rtu+tcp://host:port    RTU frames over a TCP stream
+ *   tls://host:802?cert=c.pem&key=c.key&ca=ca.pem
+ *                          Modbus/TCP Security: MBAP inside TLS (default port 802); tls-settings.ts
+ *   any of the four ?allow=10.0.0.0/8,::1&deny=10.0.0.13
+ *                          listeners: who may connect (access-list.ts)
  *   rtu:///dev/ttyUSB0?baud=19200&parity=E&stop=1&data=8
  *   ascii:///dev/ttyUSB0?…  binary:///dev/ttyUSB0?…
  *
@@ -12,12 +16,18 @@
  */
 import { ArgumentError } from '../errors.ts'
 import type { FramerKind } from '../framers/types.ts'
+import { parseAccessEntries, type AccessList } from './access-list.ts'
+import { applyTlsKey, formatTlsSettings, MODBUS_TLS_PORT, TLS_KEYS, type TlsSettings } from './tls-settings.ts'
 
 /** A network address. */
 export interface NetworkAddress {
-  kind: 'tcp' | 'udp' | 'rtu+tcp'
+  kind: 'tcp' | 'udp' | 'rtu+tcp' | 'tls'
   host: string
   port: number
+  /** tls:// only: certificate, key, CA and the rest (always present on a tls:// address, possibly empty). */
+  tls?: TlsSettings
+  /** Listeners: the client addresses allowed and denied; absent when none are given. */
+  access?: AccessList
 }
 
 /** Parity names as serialport takes them. */
@@ -41,6 +51,8 @@ export type Address = NetworkAddress | SerialAddress
 /** The grammar, as shown in error messages. */
 export const ADDRESS_GRAMMAR = [
   'tcp://host:port | udp://host:port | rtu+tcp://host:port',
+  'tls://host:802?cert=client.pem&key=client.key&ca=ca.pem&mutual=1&min=1.2&servername=name',
+  'listeners, any network address: ?allow=10.0.0.0/8,::1&deny=10.0.0.13',
   'rtu:///dev/ttyX?baud=19200&parity=E&stop=1&data=8&rts=0 | ascii:///dev/ttyX?… | binary:///dev/ttyX?…',
 ].join('\n  ')
 
@@ -58,13 +70,17 @@ export function parseAddress(text: string): Address {
   if (!m) bad(text, 'no scheme')
   const scheme = m[1].toLowerCase()
   const rest = m[2]
-  if (scheme === 'tcp' || scheme === 'udp' || scheme === 'rtu+tcp') {
-    const hp = /^(\[[0-9a-fA-F:.]+\]|[^:/?#[\]]+)(?::(\d+))?\/?$/.exec(rest)
+  if (scheme === 'tcp' || scheme === 'udp' || scheme === 'rtu+tcp' || scheme === 'tls') {
+    const q = rest.indexOf('?')
+    const hp = /^(\[[0-9a-fA-F:.]+\]|[^:/?#[\]]+)(?::(\d+))?\/?$/.exec(q < 0 ? rest : rest.slice(0, q))
     if (!hp) bad(text, 'expected host:port')
     const host = hp[1].startsWith('[') ? hp[1].slice(1, -1) : hp[1]
-    const port = hp[2] === undefined ? DEFAULT_PORT : Number(hp[2])
+    const port = hp[2] === undefined ? (scheme === 'tls' ? MODBUS_TLS_PORT : DEFAULT_PORT) : Number(hp[2])
     if (!(port >= 0 && port <= 65535)) bad(text, `port ${hp[2]} is outside 0..65535`)
-    return { kind: scheme, host, port }
+    const out: NetworkAddress = { kind: scheme, host, port }
+    if (scheme === 'tls') out.tls = {}
+    for (const [key, value] of new URLSearchParams(q < 0 ? '' : rest.slice(q + 1))) networkOption(text, out, key, value)
+    return out
   }
   if (scheme === 'rtu' || scheme === 'ascii' || scheme === 'binary') {
     const q = rest.indexOf('?')
@@ -111,16 +127,36 @@ export function parseAddress(text: string): Address {
   return bad(text, `unknown scheme ${JSON.stringify(scheme)}`)
 }
 
-/** The canonical text of an address. */
+/** One query key of a network address. */
+function networkOption(text: string, out: NetworkAddress, key: string, value: string): void {
+  try {
+    if (key === 'allow' || key === 'deny') {
+      out.access = { ...out.access, [key]: [...(out.access?.[key] ?? []), ...parseAccessEntries(value)] }
+      return
+    }
+    if (out.tls && applyTlsKey(out.tls, key, value)) return
+  } catch (err) {
+    bad(text, (err as Error).message)
+  }
+  const keys = out.tls ? ['allow', 'deny', ...TLS_KEYS] : ['allow', 'deny']
+  bad(text, `unknown option ${JSON.stringify(key)} (${keys.join(', ')})`)
+}
+
+/** The canonical text of an address (network options included, so it parses back to the same address). */
 export function formatAddress(a: Address): string {
-  if (!isSerial(a)) return `${a.kind}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`
+  if (!isSerial(a)) {
+    const query = [...(a.tls ? formatTlsSettings(a.tls) : [])]
+    if (a.access?.allow?.length) query.push(`allow=${a.access.allow.join(',')}`)
+    if (a.access?.deny?.length) query.push(`deny=${a.access.deny.join(',')}`)
+    return `${a.kind}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}${query.length ? `?${query.join('&')}` : ''}`
+  }
   const parity = a.parity === 'none' ? 'N' : a.parity === 'even' ? 'E' : 'O'
   return `${a.kind}://${a.path}?baud=${a.baud}&parity=${parity}&stop=${a.stopBits}&data=${a.dataBits}${a.rts ? '&rts=1' : ''}`
 }
 
 /** The framer an address speaks. */
 export function framerKindOf(a: Address): FramerKind {
-  if (a.kind === 'tcp' || a.kind === 'udp') return 'tcp'
+  if (a.kind === 'tcp' || a.kind === 'udp' || a.kind === 'tls') return 'tcp'
   if (a.kind === 'rtu+tcp') return 'rtu'
   return a.kind
 }

@@ -126,8 +126,9 @@ for (const peer of [tcp, rtu]) {
   })
   test('11: the server id is pymodbus\'s basic identity objects joined with "-", and it is running', async () => {
     const r = await ctx().client.reportServerId(1)
-    assert.is(Buffer.from(r.serverId, 'hex').toString('latin1'), 'pymodbus-peer-PM-3.0')
-    assert.is(r.runIndicator, 0xff)
+    const data = Buffer.from(r.data, 'hex')
+    assert.is(data.subarray(0, -1).toString('latin1'), 'pymodbus-peer-PM-3.0')
+    assert.is(data[data.length - 1], 0xff, 'run indicator last: pymodbus sends no additional data')
   })
   test('2B/0E: device identification by category and by object', async () => {
     const c = ctx().client

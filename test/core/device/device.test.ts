@@ -71,8 +71,14 @@ device('serverId from a hex string or a Buffer (copied), and the run indicator',
   assert.is(d.serverId.toString('hex'), 'dead')
   assert.is(d.running, false)
   assert.is(createDevice({ data, serverId: 'AB CD 01' }).serverId.toString('hex'), 'abcd01')
-  const reply = encodeResponse({ function: 'reportServerId', serverId: d.serverId.toString('hex'), runIndicator: 0 })
+  const reply = encodeResponse({ function: 'reportServerId', data: d.serverId.toString('hex') + '00' })
   assert.is(reply.toString('hex'), '1103dead00')
+})
+
+device('additional data follows the run indicator (§6.13) and counts toward the response limit', () => {
+  const d = createDevice({ data, serverId: 'b4', additionalData: Buffer.from('LMB3.1.12') })
+  assert.is(d.additionalData.toString(), 'LMB3.1.12')
+  assert.instance(thrown(() => createDevice({ data, serverId: Buffer.alloc(200), additionalData: Buffer.alloc(51) })), ArgumentError)
 })
 
 device('serverId must be whole hex bytes and fit a Report Server ID response (250 bytes)', () => {

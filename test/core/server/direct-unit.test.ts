@@ -21,7 +21,7 @@ test('a one-unit server answers 0xFF and 0 with its own data', async () => {
   await client.writeRegister(5, 3, 4321)
   assert.equal(await client.readHoldingRegisters(0xff, 3, 1), [4321])
   assert.equal(await client.readHoldingRegisters(0, 3, 1), [4321])
-  assert.is((await client.reportServerId(0xff)).serverId, '05')
+  assert.is((await client.reportServerId(0xff)).data, '05ff')
   await client.close()
 })
 

@@ -92,7 +92,7 @@ for (const setup of [network('tcp'), network('udp'), network('rtu+tcp'), serial(
   test('07/11/0B/0C: exception status, server id, event counter and log', async () => {
     const c = ctx.client
     assert.is(await c.readExceptionStatus(1), 0)
-    assert.equal(await c.reportServerId(1), { function: 'reportServerId', serverId: '01', runIndicator: 0xff })
+    assert.equal(await c.reportServerId(1), { function: 'reportServerId', data: '01ff' })
     const counter = await c.getCommEventCounter(1)
     assert.is(counter.status, 0)
     assert.ok(counter.eventCount > 0, 'successful requests were counted')
