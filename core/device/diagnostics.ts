@@ -222,6 +222,12 @@ export class SerialDiagnostics implements DiagnosticsModel {
     return data && { function: 'diagnostics', subFunction: request.subFunction, data }
   }
 
+  /** The sub-functions of the Serial Line guide this model implements (§6.8.1). */
+  supportsSubFunction(subFunction: number): boolean {
+    const sub = diagnosticSubFunction(subFunction)
+    return sub !== undefined && SerialDiagnostics.handlers[sub.name] !== undefined
+  }
+
   /** Get Comm Event Counter (0B, §6.9): status word and event count. */
   commEventCounter(): GetCommEventCounterResponse {
     return { function: 'getCommEventCounter', status: this.status(), eventCount: this.eventCounter[0] }

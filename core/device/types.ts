@@ -42,6 +42,12 @@ export interface DiagnosticsModel {
    * sub-functions it does not take.
    */
   diagnostics(request: Diagnostics): Diagnostics | null
+  /**
+   * Whether the device implements a Diagnostics sub-function. The handler asks before it looks at
+   * the request's data (§7: support is checked first, so an unsupported sub-function is 01, never 03).
+   * Absent: every sub-function is taken to exist and `diagnostics()` decides.
+   */
+  supportsSubFunction?(subFunction: number): boolean
   /** Get Comm Event Counter (0B). */
   commEventCounter(): GetCommEventCounterResponse
   /** Get Comm Event Log (0C). */

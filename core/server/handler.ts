@@ -17,6 +17,7 @@ import type { Registry } from '../pdu/registry.ts'
 import { decodeRequest } from '../pdu/codec.ts'
 import type { Encodable as Message } from '../pdu/codec.ts'
 import { EXECUTORS, type Executor } from './executors.ts'
+import { EXCEPTION_CODES } from '../pdu/types.ts'
 
 /** Options of a request handler. */
 export interface HandlerOptions {
@@ -63,6 +64,15 @@ export class RequestHandler {
       diag.requestCompleted({ functionCode: fc, responded: false })
       return null
     }
+    // §7 state diagrams: function support first (01), then sub-function support (01), and only then
+    // the request's values (03) and addresses (02).
+    const spec = this.registry.get(fc)
+    if (spec && !this.executors[spec.name] && !spec.aliases?.some((a) => this.executors[a])) {
+      return this.finish(device, fc, { function: fc, exception: EXCEPTION_CODES.illegalFunction }, broadcast)
+    }
+    if (fc === DIAGNOSTICS && pdu.length >= 3 && diag.supportsSubFunction && !diag.supportsSubFunction((pdu[1] << 8) | pdu[2])) {
+      return this.finish(device, fc, { function: fc, exception: EXCEPTION_CODES.illegalFunction }, broadcast)
+    }
     let request: Message
     try {
       request = decodeRequest(pdu, 0, pdu.length, this.registry)
@@ -70,7 +80,7 @@ export class RequestHandler {
       return this.finish(device, fc, { function: fc, exception: exceptionCodeOf(err) }, broadcast)
     }
     const execute = this.executors[request.function as string]
-    if (!execute) return this.finish(device, fc, { function: fc, exception: 0x01 }, broadcast)
+    if (!execute) return this.finish(device, fc, { function: fc, exception: EXCEPTION_CODES.illegalFunction }, broadcast)
     let result: Awaitable<Message | null>
     try {
       result = execute(request, device)

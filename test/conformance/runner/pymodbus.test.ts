@@ -20,9 +20,11 @@ import { requirePymodbus, setUp, startFixture } from '../../interop/helpers.ts'
 import { caseOf, describeFailures, idsWith } from './fixtures/report-checks.ts'
 
 /**
- * What pymodbus-server.py serves. pymodbus answers file record requests for any file and FIFO
- * reads at any address; the profile claims what a datastore description would: files 1-4 (the
- * files the vectors use), the FIFO of §6.18's example (0x04DE).
+ * What pymodbus-server.py serves. pymodbus answers file record requests for any file, and FIFO
+ * reads at any address with an empty queue. The profile claims files 1-4 (the files the vectors
+ * use) and the FIFOs the vectors read (0, §6.18's 0x04DE, 0xFFFF): an empty queue at every
+ * address is a datastore's choice, not a deviation, so it is not judged as one (re-audit: the
+ * earlier pin "18: every pointer address is an empty FIFO" was the profile's claim, not the spec's).
  */
 const PYMODBUS_PROFILE: DeviceProfile = {
   functions: [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0b, 0x0c, 0x0f, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x18, 0x2b],
@@ -30,7 +32,7 @@ const PYMODBUS_PROFILE: DeviceProfile = {
   readable: { coils: [[0, 99]], discreteInputs: [[0, 99]], holdingRegisters: [[0, 99]], inputRegisters: [[0, 99]] },
   writable: { coils: [[0, 99]], holdingRegisters: [[0, 99]] },
   files: [1, 2, 3, 4].map((file) => ({ file, records: 10000 })),
-  fifos: [0x04de],
+  fifos: [0x0000, 0x04de, 0xffff],
   identity: { '0': 'pymodbus-peer', '1': 'PM', '2': '3.0', '3': 'https://example.invalid/peer', '4': 'peer server', '5': 'PM-1' },
 }
 
@@ -46,7 +48,7 @@ const DEVIATIONS: { what: string; ids: string[]; message: RegExp }[] = [
   {
     what: '08/00: Return Query Data with other than one data word drops the connection',
     ids: vectors('08-req', ['return-query-data-empty', 'return-query-data-two-words', 'return-query-data-max']),
-    message: /^no reply$/,
+    message: /^no reply(; the device closed the connection)?$/,
   },
   {
     what: '08/15: Modbus Plus statistics of 55 words (catalog §14 #28), and operations other than 03/04 answered',
@@ -56,7 +58,7 @@ const DEVIATIONS: { what: string; ids: string[]; message: RegExp }[] = [
   {
     what: '08: an unknown sub-function gets exception 04 (or a dropped connection) instead of 01',
     ids: vectors('08-req', ['unknown-sub-05', 'unknown-sub-16', 'unknown-sub-1234-empty', 'unknown-sub-1234-words']),
-    message: /^exception 0x04 instead of 0x01|^no reply$/,
+    message: /^exception 0x04 instead of 0x01|^no reply(; the device closed the connection)?$/,
   },
   {
     what: '08: the data field of sub-functions is not checked (restart, register, delimiter, listen-only, counters)',
@@ -69,12 +71,12 @@ const DEVIATIONS: { what: string; ids: string[]; message: RegExp }[] = [
       'clear-counters-bad-data',
       'server-busy-count-bad-data',
     ]),
-    message: /answered normally instead of with an exception|^no reply$/,
+    message: /answered normally instead of with an exception|^no reply(; the device closed the connection)?$/,
   },
   {
     what: '0F/10: a byte count that disagrees with the quantity is not refused (0F writes byte count × 8 coils; 10 drops the connection)',
     ids: [...vectors('0f-req', ['byte-count-low']), ...vectors('10-req', ['byte-count-low', 'byte-count-equals-quantity'])],
-    message: /answered normally instead of with an exception|^no reply$/,
+    message: /answered normally instead of with an exception|^no reply(; the device closed the connection)?$/,
   },
   {
     what: '14: file record read is a stub answering byte count 0 (catalog §14 #10), whatever the request',
@@ -97,7 +99,7 @@ const DEVIATIONS: { what: string; ids: string[]; message: RegExp }[] = [
       'record-2710',
       'length-0',
     ]),
-    message: /byteCount 0 \(0x0000\) is outside 3\.\.245|answered normally instead of with an exception|^no reply$/,
+    message: /byteCount 0 \(0x0000\) is outside 3\.\.245|answered normally instead of with an exception|^no reply(; the device closed the connection)?$/,
   },
   {
     what: '15: file record write echoes any request and stores nothing',
@@ -117,17 +119,12 @@ const DEVIATIONS: { what: string; ids: string[]; message: RegExp }[] = [
       ]),
       'scenario.file-record-write-read-back',
     ],
-    message: /answered normally instead of with an exception|^no reply$|did not read back as written/,
-  },
-  {
-    what: '18: every pointer address is an empty FIFO (never 02)',
-    ids: vectors('18-req', ['address-0', 'address-ffff']),
-    message: /answered normally instead of with an exception/,
+    message: /answered normally instead of with an exception|^no reply(; the device closed the connection)?$|did not read back as written/,
   },
   {
     what: '2B: object 0xFF answered empty, read code 0 gets 04, MEI type 0x0D drops the connection',
     ids: vectors('2b-req', ['individual-object-ff', 'read-code-0', 'mei-0d-opaque', 'mei-0d-empty']),
-    message: /answered normally instead of with an exception|^exception 0x04 instead of 0x03|^no reply$/,
+    message: /answered normally instead of with an exception|^exception 0x04 instead of 0x03|^no reply(; the device closed the connection)?$/,
   },
   {
     what: 'MBAP: a frame with protocol id 1 is answered',
