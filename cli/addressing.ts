@@ -88,7 +88,7 @@ export function closest(text: string, names: readonly string[]): string | undefi
       bestDistance = d
     }
   }
-  return bestDistance <= Math.max(1, Math.floor((best?.length ?? 0) / 3)) ? best : undefined
+  return bestDistance <= Math.max(2, Math.floor((best?.length ?? 0) / 3)) ? best : undefined
 }
 
 /** An unknown table or kind: the message lists the choices and suggests the closest. */

@@ -49,5 +49,7 @@ export const replCommand: CommandModule<object, ReplArgs> = {
   async handler(args) {
     const { startRepl } = await import('./repl-session.ts')
     await startRepl({ ...args, history: args.history ?? defaultHistoryFile() })
+    // The terminal input keeps the event loop alive after the REPL closes; the session is over.
+    process.exit(process.exitCode ?? 0)
   },
 }

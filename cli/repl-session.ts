@@ -88,10 +88,12 @@ export async function startRepl(o: ReplOptions): Promise<void> {
   }
   let running: AbortController | undefined
   const prompt = () => `modbridge:${state.unit}> `
+  const output = o.output ?? process.stdout
+  output.write(`connected to ${o.target} (unit ${state.unit}); help lists the commands\n`)
   const server: REPLServer = repl.start({
     prompt: prompt(),
     input: o.input ?? process.stdin,
-    output: o.output ?? process.stdout,
+    output,
     eval: (line, _context, _file, done) => {
       execute(line).then(
         () => done(null, undefined),
@@ -118,8 +120,6 @@ export async function startRepl(o: ReplOptions): Promise<void> {
   if (o.history) {
     await new Promise<void>((resolve, reject) => server.setupHistory(o.history, (err) => (err ? reject(err) : resolve())))
   }
-  server.output.write(`connected to ${o.target} (unit ${state.unit}); help lists the commands\n`)
-  server.displayPrompt()
 
   async function runClient(command: ClientCommand, args: Record<string, unknown>): Promise<void> {
     const plan =
@@ -244,7 +244,8 @@ export async function startRepl(o: ReplOptions): Promise<void> {
       return [[], '']
     }
     const current = /\s$/.test(line) || words.length === 0 ? '' : words.pop()!
-    const match = (choices: readonly string[]) => [choices.filter((c) => c.startsWith(current)), current] as [string[], string]
+    // Whole words, so a single match is completed with the space after it.
+    const match = (choices: readonly string[]) => [choices.filter((c) => c.startsWith(current)).map((c) => c + ' '), current] as [string[], string]
     if (words.length === 0) return match(SESSION_COMMANDS)
     const command = words[0]
     if (command === 'help') return words.length === 1 ? match(CLIENT_COMMANDS) : [[], current]

@@ -8,6 +8,8 @@
  * - framers: MBAP, RTU, ASCII and Binary, streaming with push()
  * - client: connectClient (any address), ModbusClient, the channel contract
  * - server: createServer (any address), the network listener, devices and datastores
+ * - security: tls:// (Modbus/TCP Security) settings, connectTls, the certificate role reader,
+ *   address access lists
  * - payload: typed values over registers in any byte and word order
  */
 export * from './errors.ts'
@@ -44,6 +46,13 @@ export * from './payload/index.ts'
 
 export { parseAddress, formatAddress, isSerial, ADDRESS_GRAMMAR } from './transport/address.ts'
 export type { Address, NetworkAddress, SerialAddress, Parity } from './transport/address.ts'
+export { MODBUS_TLS_PORT } from './transport/tls-settings.ts'
+export type { TlsSettings, TlsVersion } from './transport/tls-settings.ts'
+export { connectTls, connectStream } from './transport/tls-link.ts'
+export { MODBUS_ROLE_OID, readModbusRole } from './transport/tls-role.ts'
+export type { TlsPeer } from './transport/tls-peer.ts'
+export { compileAccessList } from './transport/access-list.ts'
+export type { AccessList, AccessMatcher } from './transport/access-list.ts'
 
 export type { Awaitable, BitTable, DataBlock, RegisterTable, TableName, UnitData, WriteEvent } from './datastore/types.ts'
 export { deviceFailure, illegalAddress, illegalFunction, illegalValue } from './datastore/device-exception.ts'

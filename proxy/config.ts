@@ -21,10 +21,21 @@
  *   },
  *   "monitor": "127.0.0.1:8020"
  * }
+ *
+ * Security (security-config.ts): tls:// listeners and buses, `allow`/`deny` access lists on
+ * listeners and routes, `roles` (gateway-wide and per route), `defaultRole`, and the monitor's
+ * token or client certificate. Relative file paths in a file are taken from the file's folder.
  */
 import { readFileSync } from 'node:fs'
-import { ArgumentError, parseAddress, type Address, type NetworkAddress } from '../core/index.ts'
+import { dirname } from 'node:path'
+import { ArgumentError, type Address } from '../core/index.ts'
+import type { AccessList } from '../core/transport/access-list.ts'
 import type { ListenerLimits } from '../core/server/listener.ts'
+import { fail, functionRules, int, keys, objectAt, text, unitRange, type FunctionRule } from './config-checks.ts'
+import { accessOf, BUS_TLS_KEYS, busAddressOf, listenOf, monitorOf, rolesOf, type ListenConfig, type MonitorConfig, type RolePermissions } from './security-config.ts'
+
+export { functionRule, unitRange, type FunctionRule } from './config-checks.ts'
+export type { ListenConfig, MonitorConfig, Permission, RolePermissions } from './security-config.ts'
 
 /** One downstream bus. */
 export interface BusConfig {
@@ -46,22 +57,6 @@ export interface BusConfig {
   maxInFlight: number
 }
 
-/** One allow-list entry: a function code, and optionally one sub-function (08) or MEI type (2B). */
-export interface FunctionRule {
-  code: number
-  sub?: number
-}
-
-/** Parses an allow-list entry: 3, "3", "0x03", "8/0", "0x2B/0x0E". */
-export function functionRule(path: string, v: unknown): FunctionRule {
-  const num = (t: string) => (/^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : /^\d+$/.test(t) ? Number(t) : NaN)
-  if (typeof v === 'number') return { code: int(path, v, 1, 127) }
-  const m = typeof v === 'string' ? /^\s*([^/\s]+)\s*(?:\/\s*([^/\s]+)\s*)?$/.exec(v) : null
-  if (!m) fail(path, `expected a function code or "code/sub-function" such as "8/0", got ${JSON.stringify(v)}`)
-  const code = int(path, num(m[1]), 1, 127)
-  return m[2] === undefined ? { code } : { code, sub: int(path, num(m[2]), 0, 0xffff) }
-}
-
 /** One route: client unit ids → a bus. */
 export interface RouteConfig {
   /** First and last client unit id. */
@@ -76,6 +71,10 @@ export interface RouteConfig {
   functions?: FunctionRule[]
   /** Overrides the bus timeout. */
   timeout?: number
+  /** Client addresses allowed and denied on this route (others get 01). */
+  access?: AccessList
+  /** What each role may do on this route; replaces the gateway-wide `roles` for it. */
+  roles?: RolePermissions
 }
 
 /** What a request gets when the gateway cannot forward it. */
@@ -95,17 +94,21 @@ export interface PolicyConfig {
 
 /** A whole, validated configuration. */
 export interface GatewayConfig {
-  listen: NetworkAddress[]
+  listen: ListenConfig[]
   buses: BusConfig[]
   routes: RouteConfig[]
   policies: PolicyConfig
-  /** host:port of the live monitor (HTTP + WebSocket), or undefined for none. */
-  monitor?: { host: string; port: number }
+  /** What each role may do on every route that has no `roles` of its own. */
+  roles?: RolePermissions
+  /** The role of a tls:// client whose certificate has no role extension; none: such a client is refused. */
+  defaultRole?: string
+  /** host:port of the live monitor (HTTP + WebSocket), and what it requires, or undefined for none. */
+  monitor?: MonitorConfig
   /** Limits of every listener (connections, back-pressure, idle time) and the RTU-over-TCP pause; core's defaults when absent. */
   limits?: ListenerLimits & { pauseMs?: number }
 }
 
-const LIMIT_KEYS = ['maxConnections', 'maxConnectionsPerAddress', 'idleTimeoutMs', 'maxPendingPerClient', 'maxUnsentBytes', 'hardUnsentBytes', 'pauseMs'] as const
+const LIMIT_KEYS = ['maxConnections', 'maxConnectionsPerAddress', 'idleTimeoutMs', 'maxPendingPerClient', 'maxUnsentBytes', 'hardUnsentBytes', 'handshakeTimeoutMs', 'pauseMs'] as const
 
 function limitsOf(v: unknown): (ListenerLimits & { pauseMs?: number }) | undefined {
   if (v === undefined) return undefined
@@ -119,63 +122,16 @@ function limitsOf(v: unknown): (ListenerLimits & { pauseMs?: number }) | undefin
 
 const POLICIES: GatewayPolicy[] = ['gatewayPathUnavailable', 'gatewayTargetFailedToRespond', 'ignore']
 
-function fail(path: string, why: string): never {
-  throw new ArgumentError(`gateway config: ${path}: ${why}`)
-}
-
-function int(path: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(path, `expected an integer ${min}..${max}, got ${JSON.stringify(v)}`)
-  return v
-}
-
-/** An optional object member: {} when absent. */
-function objectAt(path: string, v: unknown): Record<string, unknown> {
-  if (v === undefined) return {}
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'expected an object')
-  return v as Record<string, unknown>
-}
-
-function keys(path: string, obj: object, allowed: string[]): void {
-  for (const k of Object.keys(obj)) if (!allowed.includes(k)) fail(`${path}.${k}`, `unknown key (expected one of ${allowed.join(', ')})`)
-}
-
-function address(path: string, v: unknown): Address {
-  if (typeof v !== 'string') fail(path, 'expected an address string')
-  try {
-    return parseAddress(v)
-  } catch (err) {
-    fail(path, (err as Error).message)
-  }
-}
-
-/** Parses "5", "1-10" or a number into a unit range. */
-export function unitRange(path: string, v: unknown): [number, number] {
-  if (typeof v === 'number') return [int(path, v, 0, 255), v]
-  const m = typeof v === 'string' ? /^(\d+)(?:-(\d+))?$/.exec(v.trim()) : null
-  if (!m) fail(path, `expected a unit id or range like "1-10", got ${JSON.stringify(v)}`)
-  const from = int(path, Number(m[1]), 1, 255)
-  const to = int(path, Number(m[2] ?? m[1]), from, 255)
-  return [from, to]
-}
-
-function monitorAddress(path: string, v: unknown): { host: string; port: number } | undefined {
-  if (v === undefined || v === null || v === false) return undefined
-  const m = typeof v === 'string' ? /^(?:http:\/\/)?(\[[^\]]+\]|[^:]+):(\d+)$/.exec(v) : null
-  if (!m) fail(path, `expected host:port, got ${JSON.stringify(v)}`)
-  return { host: m[1].replace(/^\[|\]$/g, ''), port: int(path, Number(m[2]), 0, 65535) }
-}
-
-/** Validates a parsed JSON configuration. */
-export function validateConfig(raw: unknown): GatewayConfig {
+/**
+ * Validates a parsed JSON configuration. Relative certificate, key, CA and token file paths are
+ * taken from `baseDir` (loadConfig passes the file's folder; default the working directory).
+ */
+export function validateConfig(raw: unknown, baseDir: string = process.cwd()): GatewayConfig {
   if (typeof raw !== 'object' || raw === null) fail('(top)', 'expected an object')
   const doc = raw as Record<string, unknown>
-  keys('(top)', doc, ['listen', 'buses', 'routes', 'policies', 'monitor', 'limits'])
+  keys('(top)', doc, ['listen', 'buses', 'routes', 'policies', 'roles', 'defaultRole', 'monitor', 'limits'])
   const listen = (Array.isArray(doc.listen) ? doc.listen : doc.listen === undefined ? ['tcp://127.0.0.1:502'] : fail('listen', 'expected an array of addresses')).map(
-    (a: unknown, i: number) => {
-      const parsed = address(`listen[${i}]`, a)
-      if (parsed.kind !== 'tcp' && parsed.kind !== 'udp' && parsed.kind !== 'rtu+tcp') fail(`listen[${i}]`, 'the gateway listens on tcp://, udp:// or rtu+tcp://')
-      return parsed as NetworkAddress
-    },
+    (a: unknown, i: number) => listenOf(`listen[${i}]`, a, baseDir),
   )
   if (typeof doc.buses !== 'object' || doc.buses === null || Array.isArray(doc.buses)) fail('buses', 'expected an object of named buses')
   const buses: BusConfig[] = []
@@ -184,10 +140,9 @@ export function validateConfig(raw: unknown): GatewayConfig {
     if (!/^[A-Za-z0-9_-]+$/.test(name)) fail(path, 'bus names use letters, digits, - and _')
     if (typeof entry !== 'object' || entry === null) fail(path, 'expected an object with "address"')
     const b = entry as Record<string, unknown>
-    keys(path, b, ['address', 'timeout', 'retries', 'broadcastDelay', 'guardTime', 'queueLimit', 'queueTimeout', 'maxInFlight'])
-    const a = address(`${path}.address`, b.address)
-    if (a.kind === 'udp') fail(`${path}.address`, 'a bus is serial (rtu://, ascii://, binary://), rtu+tcp:// or tcp://')
-    const serial = a.kind !== 'tcp'
+    keys(path, b, ['address', 'timeout', 'retries', 'broadcastDelay', 'guardTime', 'queueLimit', 'queueTimeout', 'maxInFlight', ...BUS_TLS_KEYS])
+    const a = busAddressOf(path, b, baseDir)
+    const serial = a.kind !== 'tcp' && a.kind !== 'tls'
     buses.push({
       name,
       address: a,
@@ -207,21 +162,25 @@ export function validateConfig(raw: unknown): GatewayConfig {
     const path = `routes[${i}]`
     if (typeof entry !== 'object' || entry === null) fail(path, 'expected an object with "units" and "bus"')
     const r = entry as Record<string, unknown>
-    keys(path, r, ['units', 'bus', 'unit', 'readOnly', 'functions', 'timeout'])
+    keys(path, r, ['units', 'bus', 'unit', 'readOnly', 'functions', 'timeout', 'allow', 'deny', 'roles'])
     const [from, to] = unitRange(`${path}.units`, r.units)
     if (typeof r.bus !== 'string' || !names.has(r.bus)) fail(`${path}.bus`, `no bus named ${JSON.stringify(r.bus)} (buses: ${[...names].join(', ')})`)
     const unit = r.unit === undefined ? undefined : int(`${path}.unit`, r.unit, 1, 247)
     if (unit !== undefined && from !== to) fail(`${path}.unit`, 'remapping to one unit needs a single-unit route')
-    if (r.functions !== undefined && !Array.isArray(r.functions)) fail(`${path}.functions`, 'expected an array of function codes')
-    return {
+    const route: RouteConfig = {
       from,
       to,
       bus: r.bus,
       unit,
       readOnly: r.readOnly === undefined ? false : typeof r.readOnly === 'boolean' ? r.readOnly : fail(`${path}.readOnly`, 'expected true or false'),
-      functions: r.functions?.map((f: unknown, j: number) => functionRule(`${path}.functions[${j}]`, f)),
+      functions: r.functions === undefined ? undefined : functionRules(`${path}.functions`, r.functions),
       timeout: r.timeout === undefined ? undefined : int(`${path}.timeout`, r.timeout, 1, 600_000),
     }
+    const access = accessOf(path, r)
+    if (access) route.access = access
+    const roles = rolesOf(`${path}.roles`, r.roles)
+    if (roles) route.roles = roles
+    return route
   })
   for (let i = 0; i < routes.length; i++) {
     for (let j = 0; j < i; j++) {
@@ -240,6 +199,9 @@ export function validateConfig(raw: unknown): GatewayConfig {
   const bcBuses: 'all' | string[] =
     bc.buses === undefined || bc.buses === 'all' ? 'all' : Array.isArray(bc.buses) ? bc.buses.map(String) : fail('policies.broadcast.buses', 'expected "all" or an array of bus names')
   if (bcBuses !== 'all') for (const n of bcBuses) if (!names.has(n)) fail('policies.broadcast.buses', `no bus named ${JSON.stringify(n)}`)
+  const roles = rolesOf('roles', doc.roles)
+  const defaultRole = doc.defaultRole === undefined ? undefined : text('defaultRole', doc.defaultRole)
+  checkRoleNames(listen, routes, roles, defaultRole)
   return {
     listen,
     buses,
@@ -250,9 +212,23 @@ export function validateConfig(raw: unknown): GatewayConfig {
       broadcast: { buses: bcBuses, reply: bc.reply === true },
       coalesceReads: p.coalesceReads === true,
     },
-    monitor: monitorAddress('monitor', doc.monitor),
+    ...(roles ? { roles } : {}),
+    ...(defaultRole !== undefined ? { defaultRole } : {}),
+    monitor: monitorOf('monitor', doc.monitor, baseDir),
     limits: limitsOf(doc.limits),
   }
+}
+
+/** A default role that no `roles` map names is a typo: it would be refused everywhere. */
+function checkRoleNames(listen: ListenConfig[], routes: RouteConfig[], roles: RolePermissions | undefined, defaultRole: string | undefined): void {
+  const maps = [roles, ...routes.map((r) => r.roles)].filter((m): m is RolePermissions => m !== undefined)
+  if (maps.length === 0) return
+  const known = (role: string) => maps.some((m) => m.has(role))
+  const names = () => [...new Set(maps.flatMap((m) => [...m.keys()]))].join(', ')
+  if (defaultRole !== undefined && !known(defaultRole)) fail('defaultRole', `no roles map names ${JSON.stringify(defaultRole)} (roles: ${names()})`)
+  listen.forEach((l, i) => {
+    if (l.defaultRole !== undefined && !known(l.defaultRole)) fail(`listen[${i}].defaultRole`, `no roles map names ${JSON.stringify(l.defaultRole)} (roles: ${names()})`)
+  })
 }
 
 /** Reads and validates a configuration file. */
@@ -263,7 +239,7 @@ export function loadConfig(path: string): GatewayConfig {
   } catch (err) {
     throw new ArgumentError(`gateway config ${path}: ${(err as Error).message}`, { cause: err })
   }
-  return validateConfig(raw)
+  return validateConfig(raw, dirname(path))
 }
 
 /** Command-line essentials, mbusd-style. */

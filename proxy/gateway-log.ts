@@ -1,12 +1,14 @@
 /**
  * What a gateway tells its operator: buses going down and coming back with the reason, timeouts
  * and stray frames (rate-limited: at most one line per bus and kind per interval, with the count of
- * lines held back), refused connections, and client connects and disconnects at debug.
+ * lines held back), refused connections (access list, limits, TLS handshake, certificate, missing
+ * role), requests denied by an access list or a role (with the certificate's subject; at most one
+ * line per client identity and interval), and client connects and disconnects at debug.
  */
 import type { Logger } from 'pino'
-import type { ListenerClient } from '../core/index.ts'
+import { hex, type ListenerClient } from '../core/index.ts'
 import type { StrayRecord } from './bus.ts'
-import type { Gateway } from './gateway.ts'
+import type { DeniedEvent, Gateway } from './gateway.ts'
 
 /** Lets one line through per key and interval; counts the rest. */
 class RateLimit {
@@ -41,7 +43,17 @@ export function attachGatewayLog(gateway: Gateway, log: Logger, intervalMs = 100
     const held = limit.pass(`stray:${bus}`)
     if (held >= 0) log.debug({ bus, unit: s.unit, frame: s.hex, held }, `bus ${bus}: stray frame from unit ${s.unit} discarded: ${s.reason}`)
   }
-  const onClient = (what: string, c: ListenerClient) => log.debug({ client: c.id, remote: c.remote, transport: c.transport }, `client ${c.id} ${what === 'connect' ? 'connected from' : 'disconnected:'} ${c.remote}`)
+  const onClient = (what: string, c: ListenerClient) =>
+    log.debug(
+      { client: c.id, remote: c.remote, transport: c.transport, ...(c.peer ? { subject: c.peer.subject, role: c.peer.role } : {}) },
+      `client ${c.id} ${what === 'connect' ? 'connected from' : 'disconnected:'} ${c.remote}${c.peer?.subject ? ` (${c.peer.subject})` : ''}`,
+    )
+  const onDenied = (d: DeniedEvent) => {
+    const held = limit.pass(`denied:${d.who.subject ?? d.who.address ?? d.client}`)
+    if (held < 0) return
+    const fields = { client: d.client, remote: d.who.remote, subject: d.who.subject, role: d.who.role, unit: d.unit, function: hex(d.code), held }
+    log.warn(fields, `request denied (exception 01): ${d.reason}${held ? ` (${held} more since the last line)` : ''}`)
+  }
   const onRefused = (remote: string, why: string) => {
     const held = limit.pass('refused')
     if (held >= 0) log.warn({ remote, held }, `connection from ${remote} refused: ${why}`)
@@ -51,7 +63,9 @@ export function attachGatewayLog(gateway: Gateway, log: Logger, intervalMs = 100
   gateway.on('stray', onStray)
   gateway.on('client', onClient)
   gateway.on('refused', onRefused)
+  gateway.on('denied', onDenied)
   return () => {
+    gateway.off('denied', onDenied)
     gateway.off('bus', onBus)
     gateway.off('timeout', onTimeout)
     gateway.off('stray', onStray)

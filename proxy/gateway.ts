@@ -1,16 +1,22 @@
 /**
- * The gateway: upstream listeners (Modbus TCP, RTU over TCP, UDP: core's shared listener) →
- * router → buses → replies. Frames are forwarded, not re-encoded: the request PDU goes to the bus
+ * The gateway: upstream listeners (Modbus TCP, Modbus/TCP Security over TLS, RTU over TCP, UDP:
+ * core's shared listener) → router → buses → replies. Frames are forwarded, not re-encoded: the request PDU goes to the bus
  * unchanged and the reply PDU comes back unchanged, with the client's own unit id and transaction id.
  * Bus outcomes become Modbus exceptions here, once, by name.
+ *
+ * Each client is admitted with a principal — its address, and on tls:// the certificate's subject
+ * and role (or the configured default role); a tls:// client that ends up with no role is refused
+ * right after the handshake. The router checks the principal against route access lists and role
+ * permissions; a refused request is answered 01 and reported as a 'denied' event.
  */
 import { EventEmitter } from 'node:events'
 import { defaultRegistry, encodeResponse, EXCEPTION_CODES, formatAddress, type ExceptionName, type Registry } from '../core/index.ts'
 import { type ByteLink } from '../core/transport/link.ts'
 import { ModbusListener, type ListenerClient } from '../core/server/listener.ts'
+import { MODBUS_ROLE_OID } from '../core/transport/tls-role.ts'
 import { Bus, type Outcome, type OutcomeKind, type UnavailableCause } from './bus.ts'
-import type { GatewayConfig } from './config.ts'
-import { policyException, Router } from './router.ts'
+import type { GatewayConfig, ListenConfig } from './config.ts'
+import { policyException, Router, type Principal } from './router.ts'
 
 /** One finished request, for the monitor. */
 export interface TransactionEvent {
@@ -28,6 +34,16 @@ export interface TransactionEvent {
   /** Time waiting for the bus and on the bus; the rest of latencyMs is the gateway's own. */
   queuedMs: number
   busMs: number
+}
+
+/** A request refused by an access list or a role: who sent it and why (for the log). */
+export interface DeniedEvent {
+  client: number
+  unit: number
+  /** The request's function code. */
+  code: number
+  who: Principal
+  reason: string
 }
 
 /** Options beyond the configuration. */
@@ -49,7 +65,7 @@ const WHEN_UNAVAILABLE: Record<UnavailableCause, ExceptionName | 'noResponse'> =
 /**
  * A running gateway. Events: 'transaction' (TransactionEvent), 'client' ('connect' | 'disconnect',
  * ListenerClient), 'refused' (remote, why), 'bus' (name, 'up' | 'down', reason), 'stray' (bus, StrayRecord),
- * 'timeout' (bus, unit, reason).
+ * 'timeout' (bus, unit, reason), 'denied' (DeniedEvent).
  */
 export class Gateway extends EventEmitter {
   readonly buses = new Map<string, Bus>()
@@ -58,6 +74,8 @@ export class Gateway extends EventEmitter {
   readonly listening: string[] = []
   readonly startedAt = Date.now()
   private readonly registry: Registry
+  /** The principal of every connected client, by client id. */
+  private readonly principals = new Map<number, Principal>()
 
   constructor(
     readonly config: GatewayConfig,
@@ -84,10 +102,12 @@ export class Gateway extends EventEmitter {
         address: a,
         registry: this.registry,
         responder: (client, unit, pdu) => this.forward(client, unit, Buffer.from(pdu)),
+        admit: (client) => this.admit(client, a),
       })
       listener.on('connection', (c: ListenerClient) => this.emit('client', 'connect', c))
       listener.on('refused', (remote: string, why: string) => this.emit('refused', remote, why))
       listener.on('disconnect', (c: ListenerClient) => {
+        this.principals.delete(c.id)
         for (const bus of this.buses.values()) bus.withdraw(c.id)
         this.emit('client', 'disconnect', c)
       })
@@ -96,6 +116,22 @@ export class Gateway extends EventEmitter {
       this.listening.push(formatAddress({ ...a, port: bound.port }))
     }
     return this.listening
+  }
+
+  /** Gives a new client its principal, or says why it is refused: a tls:// client must end up with a role. */
+  private admit(client: ListenerClient, listen: ListenConfig): string | undefined {
+    const peer = client.peer
+    const role = peer?.role ?? listen.defaultRole ?? (client.transport === 'tls' ? this.config.defaultRole : undefined)
+    if (client.transport === 'tls' && role === undefined) {
+      return peer?.subject
+        ? `certificate ${JSON.stringify(peer.subject)} carries no Modbus role (extension ${MODBUS_ROLE_OID}) and no defaultRole is configured`
+        : 'no client certificate and no defaultRole for this listener'
+    }
+    const who: Principal = { address: client.remoteAddress, remote: client.remote }
+    if (role !== undefined) who.role = role
+    if (peer?.subject) who.subject = peer.subject
+    this.principals.set(client.id, who)
+    return undefined
   }
 
   private forward(client: ListenerClient, unit: number, pdu: Buffer): Promise<Buffer | null> {
@@ -153,8 +189,12 @@ export class Gateway extends EventEmitter {
         busMs: timing?.busMs ?? 0,
       } satisfies TransactionEvent)
     }
-    const d = this.router.decide(unit, pdu)
-    if (d.kind === 'refuse') return done(undefined, { kind: 'refused', exception: d.exception, reason: d.reason })
+    const who = this.principals.get(client)
+    const d = this.router.decide(unit, pdu, who)
+    if (d.kind === 'refuse') {
+      if (d.denied && this.listenerCount('denied') > 0) this.emit('denied', { client, unit, code, who: who ?? {}, reason: d.reason } satisfies DeniedEvent)
+      return done(undefined, { kind: 'refused', exception: d.exception, reason: d.reason })
+    }
     if (d.kind === 'drop') return done(undefined, { kind: 'dropped', reason: d.reason })
     if (d.kind === 'forward') {
       const bus = this.buses.get(d.bus)!

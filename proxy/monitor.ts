@@ -6,15 +6,22 @@
  * has an 'error' listener, requests for a foreign Host and upgrades from a foreign Origin are
  * refused (monitor-guard.ts), the feed accepts no messages worth the name, and a client that
  * stops reading is dropped before its queue grows without bound.
+ *
+ * Bound beyond loopback it can require a bearer token (monitor-auth.ts) and serve HTTPS, with a
+ * client certificate required when a CA is given (Node's tls refuses other clients).
  */
 import { readFileSync } from 'node:fs'
-import { createServer, STATUS_CODES, type Server } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { Duplex } from 'node:stream'
+import type { TlsOptions } from 'node:tls'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { TransportError } from '../core/index.ts'
+import { tlsServerOptions, type TlsSettings } from '../core/transport/tls-settings.ts'
 import type { Gateway } from './gateway.ts'
 import { renderMetrics } from './metrics.ts'
-import { createAccessCheck, isLoopback, type AccessPolicy } from './monitor-guard.ts'
+import { createTokenCheck, exposureWarning } from './monitor-auth.ts'
+import { createAccessCheck, type AccessPolicy } from './monitor-guard.ts'
 import { GatewayStats } from './stats.ts'
 
 /** Options of {@link startMonitor}; the allow-lists are described on {@link AccessPolicy}. */
@@ -27,12 +34,24 @@ export interface MonitorOptions extends AccessPolicy {
   onWarning?: (message: string) => void
 }
 
+/** Where the monitor listens, and what it requires (the `monitor` of a gateway configuration). */
+export interface MonitorAt {
+  host: string
+  port: number
+  /** Every request must carry this bearer token. */
+  token?: string
+  /** Serve HTTPS with this certificate and key; with `ca`, require a client certificate signed by it. */
+  tls?: TlsSettings
+}
+
 /** What a monitor has refused or dropped since it started. */
 export interface MonitorCounters {
   /** WebSocket upgrades refused: 403 for a foreign Host or Origin, 404 for a path other than /feed. */
   refusedUpgrades: number
   /** Plain HTTP requests refused with 403 for a foreign Host. */
   refusedRequests: number
+  /** Requests and upgrades refused with 401 for a missing or wrong token. */
+  unauthorized: number
   /** Feed clients terminated because their queue passed `maxBufferedBytes`. */
   droppedSlowClients: number
   /** Errors on the server, an HTTP connection or a feed client (malformed frames, resets), all handled. */
@@ -77,13 +96,25 @@ function listenError(err: NodeJS.ErrnoException, where: string): TransportError 
   return new TransportError(`the monitor cannot listen on ${where}: ${why}`, { cause: err })
 }
 
+/** HTTPS options, files read now: a client certificate required (and checked by Node's tls) when there is a CA. */
+function httpsOptions(tls: TlsSettings, where: string): TlsOptions {
+  const options = tlsServerOptions({ ...tls, mutual: tls.ca !== undefined }, `the monitor on ${where}`)
+  return { ...options, rejectUnauthorized: options.requestCert === true }
+}
+
 /**
- * Starts the monitor for `gateway` on host:port (port 0 picks one). Snapshots are pushed every `intervalMs`.
- * Rejects with a TransportError naming the address when it cannot listen (EADDRINUSE, EACCES).
+ * Starts the monitor for `gateway` on host:port (port 0 picks one), with the token and TLS of
+ * `at`. Snapshots are pushed every `intervalMs`. Rejects with a TransportError naming the address
+ * when it cannot listen (EADDRINUSE, EACCES), or an ArgumentError when its certificate cannot be read.
  */
-export async function startMonitor(gateway: Gateway, at: { host: string; port: number }, intervalMs = 500, options: MonitorOptions = {}): Promise<Monitor> {
+export async function startMonitor(gateway: Gateway, at: MonitorAt, intervalMs = 500, options: MonitorOptions = {}): Promise<Monitor> {
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
-  const counters: MonitorCounters = { refusedUpgrades: 0, refusedRequests: 0, droppedSlowClients: 0, socketErrors: 0 }
+  const counters: MonitorCounters = { refusedUpgrades: 0, refusedRequests: 0, unauthorized: 0, droppedSlowClients: 0, socketErrors: 0 }
+  const token = at.token === undefined ? undefined : createTokenCheck(at.token)
+  const secure = at.tls !== undefined
+  const host = at.host.includes(':') ? `[${at.host}]` : at.host
+  // Read before anything is started, so an unreadable certificate leaves nothing running.
+  const https = at.tls ? httpsOptions(at.tls, `${host}:${at.port}`) : undefined
   const countError = () => void counters.socketErrors++
   const access = createAccessCheck(at.host, options)
   const assets = new Map(Object.entries(ASSETS).map(([path, a]) => [path, { body: readFileSync(new URL(a.file, PAGE_DIR)), type: a.type }]))
@@ -91,7 +122,8 @@ export async function startMonitor(gateway: Gateway, at: { host: string; port: n
   /** Connections with a response in progress: a 400 written on them would corrupt it. */
   const responding = new WeakSet<Duplex>()
 
-  const server: Server = createServer((req, res) => {
+  const unauthorized = (req: IncomingMessage) => token?.refusal(req)
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket
     responding.add(socket)
     res.once('close', () => responding.delete(socket))
@@ -101,6 +133,14 @@ export async function startMonitor(gateway: Gateway, at: { host: string; port: n
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`forbidden: ${refusal}\n`)
       return
     }
+    const denied = unauthorized(req)
+    if (denied) {
+      counters.unauthorized++
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="modbridge monitor"', connection: 'close' }).end(`unauthorized: ${denied}\n`)
+      return
+    }
+    const cookie = token?.cookieFor(req, secure)
+    if (cookie) res.setHeader('set-cookie', cookie)
     const path = (req.url ?? '/').split('?')[0]
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(renderMetrics(stats.snapshot()))
@@ -110,7 +150,10 @@ export async function startMonitor(gateway: Gateway, at: { host: string; port: n
       const a = assets.get(path)!
       res.writeHead(200, { 'content-type': a.type, 'cache-control': 'no-store' }).end(a.body)
     } else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n')
-  })
+  }
+  const server: Server = https ? createHttpsServer(https, handler) : createServer(handler)
+  // HTTPS: a failed handshake (no client certificate, an untrusted one) is Node's refusal; counted.
+  if (https) server.on('tlsClientError', countError)
   server.on('clientError', (_err, socket: Duplex) => {
     countError()
     if (responding.has(socket)) socket.destroy()
@@ -128,6 +171,12 @@ export async function startMonitor(gateway: Gateway, at: { host: string; port: n
       counters.refusedUpgrades++
       return refusal ? answerAndClose(socket, 403, `forbidden: ${refusal}`) : answerAndClose(socket, 404, 'not found')
     }
+    const denied = unauthorized(req)
+    if (denied) {
+      counters.refusedUpgrades++
+      counters.unauthorized++
+      return answerAndClose(socket, 401, `unauthorized: ${denied}`)
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
@@ -144,7 +193,6 @@ export async function startMonitor(gateway: Gateway, at: { host: string; port: n
     push(ws, JSON.stringify(stats.snapshot()))
   })
 
-  const host = at.host.includes(':') ? `[${at.host}]` : at.host
   try {
     await new Promise<void>((resolve, reject) => {
       const fail = (err: NodeJS.ErrnoException) => reject(listenError(err, `${host}:${at.port}`))
@@ -168,11 +216,10 @@ export async function startMonitor(gateway: Gateway, at: { host: string; port: n
   }, intervalMs)
 
   const port = (server.address() as { port: number }).port
-  const url = `http://${host}:${port}/`
+  const url = `${secure ? 'https' : 'http'}://${host}:${port}/`
   const warn = options.onWarning ?? warnOnStderr
-  if (!isLoopback(at.host)) {
-    warn(`the monitor on ${url} is reachable from the network and has no authentication: anyone who can connect sees all traffic; bind it to 127.0.0.1 unless that is intended`)
-  }
+  const warning = exposureWarning(at, url)
+  if (warning) warn(warning)
   return {
     url,
     stats,

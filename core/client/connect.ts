@@ -2,7 +2,7 @@
  * Builds a client for any address of the grammar: tcp://, udp://, tls://, rtu+tcp://, rtu://, ascii://, binary://.
  */
 import { ArgumentError, type FrameError } from '../errors.ts'
-import { formatAddress, parseAddress, isSerial, framerKindOf, type Address } from '../transport/address.ts'
+import { parseAddress, isSerial, framerKindOf, type Address } from '../transport/address.ts'
 import { bitsPerCharacter, t35Us } from '../transport/line-timing.ts'
 import { openSerialLink } from '../transport/serial.ts'
 import { connectTcp, socketLink } from '../transport/tcp-link.ts'
@@ -37,12 +37,12 @@ export interface ChannelOptions extends ConnectOptions {
 
 /**
  * The transaction channel for `address`: pipelined MBAP on tcp://, udp:// and tls:// (MBAP inside
- * TLS, with the address's certificate, key and CA), one at a time on a line. Throws ArgumentError
- * for allow= or deny= (they restrict who may connect to a listener, not where a client goes).
+ * TLS, with the address's certificate, key and CA), one at a time on a line. allow= and deny=
+ * restrict who may connect to a listener and mean nothing here: a listener's own address, as it
+ * reports it, can be used as a target.
  */
 export function openChannel(address: string | Address, options: ChannelOptions = {}): OpenChannel {
   const a = typeof address === 'string' ? parseAddress(address) : address
-  if (!isSerial(a) && a.access) throw new ArgumentError(`${formatAddress(a)}: allow= and deny= apply to listeners, not to a client's target`)
   if (a.kind === 'tcp' || a.kind === 'udp' || a.kind === 'tls') {
     return new MbapChannel({
       host: a.host,

@@ -32,7 +32,6 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram'
 import { EventEmitter } from 'node:events'
 import { createServer, isIPv6, type Server, type Socket } from 'node:net'
-import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls'
 import type { Awaitable } from '../datastore/types.ts'
 import type { FrameError } from '../errors.ts'
 import { createTcpFramer } from '../framers/tcp.ts'
@@ -42,8 +41,8 @@ import type { Registry } from '../pdu/registry.ts'
 import { formatAddress, type NetworkAddress } from '../transport/address.ts'
 import { compileAccessList, type AccessMatcher } from '../transport/access-list.ts'
 import { LineReceiver } from '../transport/line-receiver.ts'
-import { certificateProblem, oneLineName, peerOfCertificate, tlsPeerOf, type TlsPeer } from '../transport/tls-peer.ts'
-import { tlsServerOptions } from '../transport/tls-settings.ts'
+import { TlsAcceptor } from '../transport/tls-acceptor.ts'
+import type { TlsPeer } from '../transport/tls-peer.ts'
 import { WriteBatch } from '../transport/write-batch.ts'
 
 /** A connected client (TCP) or a sender address (UDP). */
@@ -134,10 +133,8 @@ export class ModbusListener extends EventEmitter {
   private readonly perAddress = new Map<string, number>()
   private readonly udpClients = new Map<string, { client: ListenerClient; lastSeen: number }>()
   private udpSweep: NodeJS.Timeout | undefined
-  /** tls://: the TLS engine connections are handed to once the access list and limits passed (it never listens itself). */
-  private tls: TlsServer | undefined
-  /** Connections in the TLS handshake, by remote host:port. */
-  private readonly handshakes = new Map<string, { remote: string; remoteHost: string; settled: boolean }>()
+  /** tls://: where connections go once the access list and limits passed. */
+  private tls: TlsAcceptor | undefined
   /** Served streams (the TLS sockets on tls://; the connections themselves otherwise). */
   private readonly sessions = new Set<Socket>()
   private readonly access: AccessMatcher | undefined
@@ -167,7 +164,10 @@ export class ModbusListener extends EventEmitter {
     if (a.kind === 'udp') return this.listenUdp(a)
     if (a.kind === 'tls') {
       try {
-        this.tls = this.tlsEngine(tlsServerOptions(a.tls ?? {}, this.label))
+        this.tls = new TlsAcceptor(a.tls ?? {}, this.label, this.limits.handshakeTimeoutMs, {
+          secured: (s, remote, remoteHost, peer) => this.serve(s, remote, remoteHost, peer),
+          refused: (s, remote, why) => this.refuse(s, remote, why),
+        })
       } catch (err) {
         return Promise.reject(err)
       }
@@ -239,51 +239,8 @@ export class ModbusListener extends EventEmitter {
       if (n > 0) this.perAddress.set(remoteHost, n)
       else this.perAddress.delete(remoteHost)
     })
-    if (!this.tls) return this.serve(socket, remote, remoteHost, undefined)
-    const key = `${remoteHost}:${socket.remotePort}`
-    const pending = { remote, remoteHost, settled: false }
-    this.handshakes.set(key, pending)
-    socket.on('error', () => {})
-    socket.on('close', () => {
-      this.handshakes.delete(key)
-      if (!pending.settled) this.refuse(undefined, remote, 'closed during the TLS handshake')
-    })
-    this.tls.emit('connection', socket)
-  }
-
-  /** The TLS engine: verifies each client certificate after the handshake and serves the client, or refuses it saying why. */
-  private tlsEngine(options: ReturnType<typeof tlsServerOptions>): TlsServer {
-    const engine = createTlsServer({ ...options, handshakeTimeout: this.limits.handshakeTimeoutMs })
-    const settle = (s: TLSSocket) => {
-      const key = `${s.remoteAddress}:${s.remotePort}`
-      const pending = this.handshakes.get(key)
-      if (!pending) return undefined
-      this.handshakes.delete(key)
-      pending.settled = true
-      return pending
-    }
-    engine.on('secureConnection', (s: TLSSocket) => {
-      const pending = settle(s)
-      if (!pending) return void s.destroy()
-      const cert = s.getPeerX509Certificate()
-      if (options.requestCert && !s.authorized) {
-        const why = cert ? `client certificate "${oneLineName(cert.subject)}" (issuer "${oneLineName(cert.issuer)}") refused: ${certificateProblem(s.authorizationError)}` : 'no client certificate (mutual authentication is required)'
-        return this.refuse(s, pending.remote, why)
-      }
-      let peer: TlsPeer
-      try {
-        // Only a verified certificate speaks for the client (with mutual=0 none is asked for).
-        peer = s.authorized ? tlsPeerOf(s) : peerOfCertificate(undefined, s.getProtocol() ?? '')
-      } catch (err) {
-        return this.refuse(s, pending.remote, (err as Error).message)
-      }
-      this.serve(s, pending.remote, pending.remoteHost, peer)
-    })
-    engine.on('tlsClientError', (err: NodeJS.ErrnoException, s: TLSSocket) => {
-      const pending = settle(s)
-      if (pending) this.refuse(s, pending.remote, `TLS handshake failed: ${err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? `not finished within ${this.limits.handshakeTimeoutMs} ms` : err.message.split('\n')[0]}`)
-    })
-    return engine
+    if (this.tls) this.tls.handshake(socket, remote, remoteHost)
+    else this.serve(socket, remote, remoteHost, undefined)
   }
 
   /** Serves a connected (and, on tls://, verified) client. */
