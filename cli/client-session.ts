@@ -3,10 +3,11 @@
  * schedule with a summary at the end. Shared by the command line, which connects for one command,
  * and the REPL, which keeps one connection for the session.
  */
-import { ArgumentError, ModbusError } from '../core/errors.ts'
+import { ArgumentError } from '../core/errors.ts'
 import type { ModbusClient } from '../core/client/client.ts'
 import type { Format } from './options.ts'
 import type { Plan } from './client-run.ts'
+import { errorText } from './output.ts'
 import { poll, summaryLine, type PollStats } from './poll.ts'
 import { Renderer } from './render.ts'
 
@@ -35,12 +36,6 @@ export function resolveFormat(args: OutputArgs, fallback: Format = 'table'): For
   return args.json ? 'json' : (args.format ?? fallback)
 }
 
-/** One line for an error: its code and message. */
-export function errorLine(err: unknown): string {
-  if (err instanceof ModbusError) return `${err.code}: ${err.message}`
-  return err instanceof Error ? err.message : String(err)
-}
-
 /**
  * Sends `plan` once and prints the result, or polls it when --interval or --polls is given.
  * Returns the polling statistics (undefined for a single request, whose errors are thrown).
@@ -64,7 +59,7 @@ export async function runPlan(
     { interval: args.interval ?? 1000, polls: args.polls, signal: signal ?? new AbortController().signal },
     () => plan.send(client, unit),
     (result) => renderer.print(result),
-    (err) => sink.err(`modbridge: ${new Date().toISOString()} ${errorLine(err)}\n`),
+    (err) => sink.err(`modbridge: ${new Date().toISOString()} ${errorText(err)}\n`),
   )
   sink.err(summaryLine(`${plan.describe} unit ${unit}`, stats) + '\n')
   return stats

@@ -78,8 +78,11 @@ export async function poll<T>(
       onReply(outcome.value, ms)
     }
     if (options.polls !== undefined && n + 1 >= options.polls) break
+    // The slot after this poll's own (rounded: a timer may fire a little early), or the first slot
+    // still ahead when the poll overran.
     const now = performance.now()
-    const next = first + Math.ceil((now - first) / options.interval + 1e-9) * options.interval
+    const slot = Math.round((start - first) / options.interval)
+    const next = Math.max(first + (slot + 1) * options.interval, first + Math.ceil((now - first) / options.interval) * options.interval)
     await pause(next - now, options.signal)
   }
   return stats

@@ -32,7 +32,7 @@ interface RunArgs {
 
 function functionList(text: string): number[] {
   return text.split(/[\s,]+/).filter(Boolean).map((t) => {
-    const n = /^0x/i.test(t) ? Number(t) : parseInt(t, 16)
+    const n = /^(0x)?[0-9a-f]{1,2}$/i.test(t) ? parseInt(t.replace(/^0x/i, ''), 16) : NaN
     if (!Number.isInteger(n) || n < 1 || n > 127) throw new ArgumentError(`--only: ${JSON.stringify(t)} is not a function code (hex, e.g. 03,10,2b)`)
     return n
   })

@@ -34,7 +34,9 @@ import type { ListenerLimits } from '../core/server/listener.ts'
 import { fail, functionRules, int, keys, objectAt, text, unitRange, type FunctionRule } from './config-checks.ts'
 import { accessOf, BUS_TLS_KEYS, busAddressOf, listenOf, monitorOf, rolesOf, type ListenConfig, type MonitorConfig, type RolePermissions } from './security-config.ts'
 
+/** The allow-list and unit-range parsers, and the security types, where configuration users look for them. */
 export { functionRule, unitRange, type FunctionRule } from './config-checks.ts'
+/** See security-config.ts. */
 export type { ListenConfig, MonitorConfig, Permission, RolePermissions } from './security-config.ts'
 
 /** One downstream bus. */

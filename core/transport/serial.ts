@@ -3,14 +3,16 @@
  * from a SerialAddress and offers it as a ByteLink, driving RTS for RS-485 direction control
  * when the address asks for it.
  */
-import { SerialPort } from 'serialport'
+import type { SerialPort } from 'serialport'
 import { TransportError } from '../errors.ts'
 import { formatAddress, type SerialAddress } from './address.ts'
 import type { ByteLink } from './link.ts'
 
 /** Opens a serial port; rejects with TransportError naming the port when it cannot. */
-export function openSerialLink(address: SerialAddress): Promise<ByteLink> {
+export async function openSerialLink(address: SerialAddress): Promise<ByteLink> {
   const label = formatAddress(address)
+  // Loaded on first use: a TCP client or server, or the CLI's --help, never pays for the native module.
+  const { SerialPort } = await import('serialport')
   return new Promise((resolve, reject) => {
     let port: SerialPort
     try {

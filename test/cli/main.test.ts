@@ -70,6 +70,12 @@ test('a closed pipe ends the output quietly (frame generate | head)', async () =
   assert.is(code, 0)
 })
 
+test('a number option of any command refuses NaN (--unit abc of conformance run)', async () => {
+  const r = await runCli(['conformance', 'run', '--target', 'tcp://127.0.0.1:1', '--unit', 'abc'])
+  assert.is(r.code, 2)
+  assert.is(r.stderr, 'modbridge: MB_ERR_INVALID_ARGUMENT: --unit is not a number\n')
+})
+
 test('no command is an error that says so', async () => {
   const r = await runCli([])
   assert.is(r.code, 2)

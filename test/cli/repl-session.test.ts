@@ -39,7 +39,7 @@ class Terminal {
   async expect(expected: string | RegExp, what = String(expected)): Promise<string> {
     const seen = () => (typeof expected === 'string' ? this.text.includes(expected) : expected.test(this.text))
     await waitFor(seen, `${what}`, 15000).catch((err: Error) => {
-      throw new RangeError(`${err.message}; the screen shows ${JSON.stringify(this.text)}`)
+      throw new RangeError(`${err.message}; the screen ends ${JSON.stringify(this.text.slice(-1500))}`)
     })
     const found = this.text
     this.mark = this.raw.length
@@ -122,7 +122,7 @@ test('Tab completes commands, tables, options, option values and sub-functions',
 
 test('Ctrl-C stops a poll with its summary and the session goes on', async () => {
   const t = term!
-  t.keys('read holding -u 1 --interval 20 --json\r')
+  t.keys('read holding -u 1 -t uint16 --interval 20 --json\r')
   await t.expect(/("values":\[16320\]\}\n.*){3}/s, 'three polls')
   t.keys('\x03')
   const end = await t.expect(/--- read holding unit 1: \d+ sent, \d+ ok, 0 errors \(0% failed\).*\nmodbridge:2> $/s, 'the summary and the prompt')
@@ -140,10 +140,10 @@ test('history is kept in the file and recalled with the up arrow in the next ses
   assert.match(saved, 'read holding --type float32 -n 1 --byte-order big -u 1')
   term = new Terminal(['--target', device.match[1], '--history', history, '--unit', '2'])
   await term.expect(/modbridge:2> $/, 'the prompt')
-  term.keys('\x1b[A')
-  await term.expect('diag returnServerNakCount', 'the last command recalled')
-  term.keys('\x1b[A')
-  await term.expect('read holding --type float32 -n 1 --byte-order big -u 1', 'the one before it')
+  for (const recalled of ['unit', 'read holding -u 1 -t uint16 --interval 20 --json', 'diag returnServerNakCount', 'read holding --type float32 -n 1 --byte-order big -u 1']) {
+    term.keys('\x1b[A')
+    await term.expect(recalled, `${recalled} recalled`)
+  }
   term.keys('\r')
   await term.expect(/0\t1\.5\nmodbridge:2> $/, 'its result')
   term.keys('exit\r')
