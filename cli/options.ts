@@ -24,7 +24,7 @@ export function connectionOptions(mode: CommandMode): OptionSet {
   const timeout: Options = { requiresArg: true, describe: 'reply timeout, ms', coerce: integerOption('--timeout', 1, 600_000) }
   if (mode === 'repl') return { unit: { ...unit, describe: `${unit.describe}; default: the session's` }, timeout }
   return {
-    target: { type: 'string', requiresArg: true, demandOption: true, describe: 'device address: tcp://, udp://, rtu+tcp://, rtu://, ascii://, binary://' },
+    target: { type: 'string', requiresArg: true, demandOption: true, describe: 'device address: tcp://, tls://, udp://, rtu+tcp://, rtu://, ascii://, binary://' },
     unit: { ...unit, default: 1 },
     timeout: { ...timeout, default: 1000 },
     retries: { requiresArg: true, describe: 'extra attempts after a timeout (default 0 on TCP/UDP, 2 on serial lines)', coerce: integerOption('--retries', 0, 100) },

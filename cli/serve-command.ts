@@ -59,7 +59,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         array: true,
         default: ['tcp://127.0.0.1:5020'],
-        describe: 'address to serve (repeatable): tcp://, udp://, rtu+tcp://, rtu://, ascii://, binary://',
+        describe: 'address to serve (repeatable): tcp://, tls://, udp://, rtu+tcp://, rtu://, ascii://, binary://',
       })
       .option('device', { type: 'string', describe: 'device description (JSON); default: unit 1 of the documented default device' })
       .example('$0 serve --listen tcp://127.0.0.1:5020 --listen "rtu:///dev/pts/7?baud=19200" --device sim.json', '') as Argv<unknown> as Argv<ServeArgs>,

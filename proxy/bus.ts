@@ -291,7 +291,7 @@ export class Bus extends EventEmitter {
     const started = performance.now()
     let outcome: Outcome
     try {
-      const broadcastOnTcp = job.unit === 0 && this.config.address.kind === 'tcp'
+      const broadcastOnTcp = job.unit === 0 && (this.config.address.kind === 'tcp' || this.config.address.kind === 'tls')
       const reply = await this.channel.transact(job.unit, job.pdu, {
         timeout: broadcastOnTcp ? Math.max(1, this.config.broadcastDelay) : job.timeout,
         retries: this.config.retries,

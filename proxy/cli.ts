@@ -63,7 +63,7 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
   builder: (y: Argv) =>
     logOptions(y)
       .option('config', { type: 'string', describe: 'gateway configuration (JSON)' })
-      .option('listen', { type: 'string', array: true, describe: 'upstream address (repeatable): tcp://, rtu+tcp://, udp://' })
+      .option('listen', { type: 'string', array: true, describe: 'upstream address (repeatable): tcp://, tls://, rtu+tcp://, udp://' })
       .option('bus', { type: 'string', array: true, describe: 'name=address of a downstream bus (repeatable)' })
       .option('route', { type: 'string', array: true, describe: 'units=bus, e.g. 1-10=a, or unit=bus:unit to remap, e.g. 20=b:1 (repeatable)' })
       .option('timeout', { requiresArg: true, describe: 'bus reply timeout, ms (default 1000; with --bus)', coerce: integerOption('--timeout', 1, 600_000) })

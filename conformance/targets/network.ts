@@ -10,7 +10,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram'
 import { isIPv6, type Socket } from 'node:net'
 import { createFramer, formatAddress, TransportError, type NetworkAddress, type Registry } from '../../core/index.ts'
-import { connectTcp } from '../../core/transport/tcp-link.ts'
+import { connectStream } from '../../core/transport/tls-link.ts'
 import { waitFor as waitForMs } from '../../core/transport/wait-until.ts'
 import { drainUntilQuiet } from './drain.ts'
 import { ReplyObserver } from './observer.ts'
@@ -71,7 +71,8 @@ class NetworkTarget implements RawTarget {
       this.udp = udp
       return
     }
-    const socket = await connectTcp(this.address.host, this.address.port, this.options.connectTimeoutMs ?? 3000)
+    // tcp:// or tls:// (mutual TLS with the certificate the address names): the same MBAP either way.
+    const socket = await connectStream(this.address, this.options.connectTimeoutMs ?? 3000)
     socket.on('data', (c: Buffer) => this.observer.push(c))
     socket.on('error', () => {})
     socket.on('close', () => {
