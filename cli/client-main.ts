@@ -17,23 +17,23 @@ interface ConnectionArgs {
 }
 
 /** Plans a client command from its arguments (throws ArgumentError before anything is sent). */
-export function planCommand(command: ClientCommand, args: Record<string, unknown>): Plan {
+export function planCommand(command: ClientCommand, args: object): Plan {
   switch (command) {
     case 'read':
-      return planRead(args as unknown as ReadArgs)
+      return planRead(args as ReadArgs)
     case 'write':
-      return planWrite(args as unknown as WriteArgs)
+      return planWrite(args as WriteArgs)
     case 'diag':
-      return planDiag(args as unknown as DiagArgs)
+      return planDiag(args as DiagArgs)
     case 'identify':
-      return planIdentify(args as unknown as IdentifyArgs)
+      return planIdentify(args as IdentifyArgs)
   }
 }
 
 /** Runs one client command from the command line. */
-export async function runClientCommand(command: ClientCommand, args: Record<string, unknown>): Promise<void> {
+export async function runClientCommand(command: ClientCommand, args: object): Promise<void> {
   const plan = planCommand(command, args)
-  const a = args as unknown as ConnectionArgs & ReadArgs
+  const a = args as ConnectionArgs & ReadArgs
   resolveFormat(a)
   // retries stays undefined unless given, so connectClient applies its per-transport default.
   const client = await openClient(a.target, { timeout: a.timeout, retries: a.retries })

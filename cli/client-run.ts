@@ -247,7 +247,7 @@ function echoResult(reply: Message | null, notation: Notation): Result {
     if (k === 'andMask' || k === 'orMask') return `${k} ${hex4(v as number)}`
     return `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`
   })
-  return { kind: 'record', text: [`device echoed ${reply.function}: ${text.join(', ')}`], json: reply as unknown as Record<string, unknown> }
+  return { kind: 'record', text: [`device echoed ${reply.function}: ${text.join(', ')}`], json: { ...reply } }
 }
 
 /** Plans a `write`; the result is the device's echo (or, for read-write, the registers read). */

@@ -27,11 +27,16 @@ export function logOptions<T>(y: Argv<T>) {
     .option('log-format', { choices: ['pretty', 'json'] as const, default: 'pretty' as LogFormat, describe: 'pretty lines for people, JSON lines for log shippers' })
 }
 
-/** A logger writing to stdout. Pretty lines are written synchronously, so none is lost at exit. */
-export function createLogger(options: { level?: LogLevel; format?: LogFormat } = {}): Logger {
+/**
+ * A logger writing to stdout, or to stderr with `destination: 2` (when stdout carries data, as
+ * with `serve --on-write ndjson`). Pretty lines are written synchronously, so none is lost at exit.
+ */
+export function createLogger(options: { level?: LogLevel; format?: LogFormat; destination?: 1 | 2 } = {}): Logger {
   const level = options.level ?? 'info'
-  if (options.format === 'json') return pino({ level, base: { pid: process.pid } })
-  return pino({ level }, pretty({ sync: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }))
+  const fd = options.destination ?? 1
+  if (options.format === 'json') return fd === 1 ? pino({ level, base: { pid: process.pid } }) : pino({ level, base: { pid: process.pid } }, pino.destination(fd))
+  const tty = (fd === 1 ? process.stdout : process.stderr).isTTY === true
+  return pino({ level }, pretty({ sync: true, destination: fd, colorize: tty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }))
 }
 
 export type { Logger }

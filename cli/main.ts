@@ -27,6 +27,7 @@ const LAZY: LazyCommand[] = [
   { name: 'serve', command: 'serve', describe: 'Run the device simulator on one or more addresses', load: async () => (await import('./serve-command.ts')).serveCommand as CommandModule },
   { name: 'repl', late: true, command: 'repl', describe: 'An interactive session with one device: every function, typed results, completion, history', load: async () => (await import('./repl-command.ts')).replCommand as CommandModule },
   { name: 'proxy', late: true, command: 'proxy', describe: 'Run the multi-bus gateway (no options: in front of simulated RTU devices, no hardware needed)', load: async () => (await import('../proxy/cli.ts')).proxyCommand as CommandModule },
+  { name: 'snapshot', late: true, command: 'snapshot', describe: 'Record a device as a device file that serve --device replays', load: async () => (await import('./snapshot-command.ts')).snapshotCommand as CommandModule },
   { name: 'conformance', late: true, command: 'conformance <command>', describe: 'Certify a Modbus device against the golden vectors (run, probe, diff)', load: async () => (await import('../conformance/cli.ts')).conformanceCommand as CommandModule },
 ]
 

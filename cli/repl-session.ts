@@ -121,15 +121,15 @@ export async function startRepl(o: ReplOptions): Promise<void> {
     await new Promise<void>((resolve, reject) => server.setupHistory(o.history, (err) => (err ? reject(err) : resolve())))
   }
 
-  async function runClient(command: ClientCommand, args: Record<string, unknown>): Promise<void> {
+  async function runClient(command: ClientCommand, args: object): Promise<void> {
     const plan =
       command === 'read'
-        ? planRead(args as unknown as ReadArgs, state.defaults)
+        ? planRead(args as ReadArgs, state.defaults)
         : command === 'write'
-          ? planWrite(args as unknown as WriteArgs, state.defaults)
+          ? planWrite(args as WriteArgs, state.defaults)
           : command === 'diag'
-            ? planDiag(args as unknown as DiagArgs)
-            : planIdentify(args as unknown as IdentifyArgs)
+            ? planDiag(args as DiagArgs)
+            : planIdentify(args as IdentifyArgs)
     running = new AbortController()
     try {
       const a = args as { unit?: number; timestamp?: boolean }

@@ -4,13 +4,14 @@
  * ends the process with a non-zero status, so a supervisor restarts it.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { buildDevices, createServer, defaultDeviceFile, isSerial, loadDeviceFile, ModbusSerialServer, parseAddress, type ModbusServer } from '../core/index.ts'
+import { buildDevices, createServer, defaultDeviceFile, isSerial, loadDeviceFile, ModbusSerialServer, parseAddress, type ModbusServer, type SimulatedDevices } from '../core/index.ts'
 import { formatAddress } from '../core/index.ts'
 import { createLogger, logOptions, type LogArgs, type Logger } from './log.ts'
 
 interface ServeArgs extends LogArgs {
   listen: string[]
   device?: string
+  onWrite?: 'ndjson'
 }
 
 const REOPEN_MIN_MS = 250
@@ -49,6 +50,19 @@ async function serveSerial(server: ModbusSerialServer, label: string, log: Logge
   }
 }
 
+/**
+ * Prints every write a client made, once stored, as one JSON line on stdout:
+ * {"time","unit","table","address","values"} (plus "file" for file records).
+ */
+function printWrites(units: SimulatedDevices['units']): void {
+  for (const [unit, { data }] of units) {
+    data.onWrite((e) => {
+      const line = { time: new Date().toISOString(), unit, table: e.table, address: e.address, values: e.values, ...(e.file === undefined ? {} : { file: e.file }) }
+      process.stdout.write(JSON.stringify(line) + '\n')
+    })
+  }
+}
+
 /** The `serve` command. */
 export const serveCommand: CommandModule<object, ServeArgs> = {
   command: 'serve',
@@ -62,10 +76,12 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         describe: 'address to serve (repeatable): tcp://, tls://, udp://, rtu+tcp://, rtu://, ascii://, binary://',
       })
       .option('device', { type: 'string', describe: 'device description (JSON); default: unit 1 of the documented default device' })
+      .option('on-write', { choices: ['ndjson'] as const, describe: 'print every accepted write as a JSON line on stdout (logs then go to stderr)' })
       .example('$0 serve --listen tcp://127.0.0.1:5020 --listen "rtu:///dev/pts/7?baud=19200" --device sim.json', '') as Argv<unknown> as Argv<ServeArgs>,
   async handler(args) {
-    const log = createLogger({ level: args.logLevel, format: args.logFormat })
-    const { context } = args.device ? loadDeviceFile(args.device) : buildDevices(defaultDeviceFile())
+    const log = createLogger({ level: args.logLevel, format: args.logFormat, destination: args.onWrite ? 2 : 1 })
+    const { context, units } = args.device ? loadDeviceFile(args.device) : buildDevices(defaultDeviceFile())
+    if (args.onWrite === 'ndjson') printWrites(units)
     const servers: ModbusServer[] = []
     for (const text of args.listen) {
       const address = parseAddress(text)
