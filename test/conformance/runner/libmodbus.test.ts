@@ -22,12 +22,13 @@
  *   silence); and garbage before a frame swallows the frame (SL §2.5.1.1: t3.5 of silence starts a
  *   new frame).
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
+import { startUntilReady as start } from '../../helpers/spawn-ready.ts'
 import * as assert from 'uvu/assert'
 import { runConformance } from '../../../conformance/runner.ts'
 import type { DeviceProfile } from '../../../conformance/profile.ts'
@@ -59,27 +60,6 @@ function compile(onClose: (close: () => unknown) => void): Promise<string> {
     execFile('cc', ['-O1', '-Wall', '-I/usr/include/modbus', '-o', binary, SOURCE, '-lmodbus'], { timeout: 60_000 }, (err, _out, stderr) => {
       if (err) reject(new Error(`cannot compile ${SOURCE} (.ci/run installs libmodbus-dev with apt-get): ${err.message}\n${stderr}`))
       else resolve(binary)
-    })
-  })
-}
-
-/** Starts the compiled device and resolves with the first stdout line matching `ready`. */
-function start(binary: string, args: string[], ready: RegExp, onClose: (close: () => unknown) => void): Promise<RegExpMatchArray> {
-  const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  onClose(() => new Promise<void>((done) => (proc.exitCode !== null || proc.signalCode !== null ? done() : (proc.once('exit', () => done()), proc.kill('SIGKILL')))))
-  let out = ''
-  let err = ''
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`libmodbus-device ${args.join(' ')}: no ${ready} within 10 s\n${out}\n${err}`)), 10_000)
-    proc.stderr!.on('data', (c: Buffer) => (err += c.toString()))
-    proc.once('exit', (code) => reject(new Error(`libmodbus-device ${args.join(' ')} exited (${code})\n${out}\n${err}`)))
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString()
-      const m = out.match(ready)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m)
-      }
     })
   })
 }
