@@ -171,7 +171,12 @@ export class MbapChannel implements Channel {
     throw new TransportError(`${this.label}: 65536 requests in flight`)
   }
 
-  async transact(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
+  transact(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
+    // Without retries the request's own promise is the result: one promise layer less per request.
+    return options.retries > 0 ? this.withRetries(unit, request, options) : this.once(unit, request, options.timeout)
+  }
+
+  private async withRetries(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.once(unit, request, options.timeout)
@@ -182,12 +187,17 @@ export class MbapChannel implements Channel {
     }
   }
 
-  private async once(unit: number, request: Buffer, timeout: number): Promise<Buffer> {
-    if (this.closed || !(this.socket || this.udp)) await this.ensureOpen(Date.now() + timeout)
-    const tid = this.allocateTid()
-    const adu = this.framer.encode(unit, request, tid)
-    this.stats.requests++
+  private once(unit: number, request: Buffer, timeout: number): Promise<Buffer> {
+    if (this.closed || !(this.socket || this.udp)) return this.ensureOpen(Date.now() + timeout).then(() => this.send(unit, request, timeout))
+    return this.send(unit, request, timeout)
+  }
+
+  private send(unit: number, request: Buffer, timeout: number): Promise<Buffer> {
+    // Inside the executor, so a failure to allocate a tid or to encode rejects instead of throwing.
     return new Promise<Buffer>((resolve, reject) => {
+      const tid = this.allocateTid()
+      const adu = this.framer.encode(unit, request, tid)
+      this.stats.requests++
       const timer = setTimeout(() => {
         this.pending.delete(tid)
         this.stats.timeouts++
