@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import type { Argv, CommandModule } from 'yargs'
 import { loadProfile } from '../conformance/profile.ts'
-import { ArgumentError, connectClient, isSerial, parseAddress } from '../core/index.ts'
+import { ArgumentError, connectClient, isSerial, parseAddress, TransportError } from '../core/index.ts'
 import { takeSnapshot } from './snapshot-read.ts'
 import { formatDeviceFile } from './snapshot-spec.ts'
 
@@ -47,12 +47,15 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
         deadline: began + args.maxSeconds * 1000,
         progress: (line) => process.stderr.write(`${line}\n`),
       })
-      writeFileSync(args.out, formatDeviceFile(snap.file))
       for (const n of snap.notes) process.stderr.write(`note: ${n}\n`)
       if (snap.missing.length) {
         process.stderr.write(`could not read (${snap.missing.length}):\n`)
         for (const m of snap.missing) process.stderr.write(`  ${m}\n`)
       } else process.stderr.write('could not read: nothing\n')
+      if (Object.keys(snap.file.units[String(args.unit)]).length === 0) {
+        throw new TransportError(`snapshot: nothing could be read from ${args.target} unit ${args.unit}; no device file written`)
+      }
+      writeFileSync(args.out, formatDeviceFile(snap.file))
       process.stdout.write(`device file written to ${args.out} (${snap.requests} requests, ${((Date.now() - began) / 1000).toFixed(1)} s)\n`)
     } finally {
       await client.close()

@@ -30,6 +30,8 @@ const NETWORK_STEP = 64
 const SERIAL_STEP = 1024
 /** A range scan gives up after this many reads drew no reply at all. */
 const MAX_SILENT_READS = 8
+/** A progress line at most this often while a table is read (a serial line can take minutes). */
+const PROGRESS_EVERY_MS = 5000
 /** Exceptions after which a chunk is halved: illegal data address, illegal data value. */
 const SPLIT_ON = new Set([0x02, 0x03])
 
@@ -101,11 +103,16 @@ export async function takeSnapshot(client: ModbusClient, options: SnapshotOption
     const total = found.reduce((n, [a, b]) => n + b - a + 1, 0)
     progress(`snapshot: ${table}: ${total} address(es) in ${found.length} range(s)${found.length ? ` (${found.map(([a, b]) => `${a}-${b}`).join(', ')})` : ''}`)
     const values = new Map<number, number | boolean>()
+    let reported = Date.now()
     const failed = new Map<string, number[]>()
     const readChunk = async (address: number, quantity: number): Promise<void> => {
       const r = await ask(() => read(table, address, quantity))
       if (!(r instanceof ModbusError)) {
         r.forEach((v, i) => values.set(address + i, v))
+        if (Date.now() - reported > PROGRESS_EVERY_MS) {
+          reported = Date.now()
+          progress(`snapshot: ${table}: ${values.size} of ${total} read`)
+        }
         return
       }
       if (r instanceof ModbusExceptionError && SPLIT_ON.has(r.exceptionCode) && quantity > 1) {

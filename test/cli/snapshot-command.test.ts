@@ -3,7 +3,8 @@
  * served by a second in-process server, and both are read over every recorded range, past each
  * range's ends, and for identity and server id: the replay must answer exactly as the original.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -185,6 +186,25 @@ pymodbus('records 100 of each table and the identity; the replay answers every r
   assert.is(await compare(original, replay, file), 400)
 })
 
-pymodbus.after(() => rmSync(dir, { recursive: true, force: true }))
-
 pymodbus.run()
+
+// ---
+
+const nothing = suite('snapshot: a device that answers nothing')
+
+nothing.after(() => rmSync(dir, { recursive: true, force: true }))
+
+nothing('exits non-zero with the reasons, and writes no file', async () => {
+  const probe = createNetServer()
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
+  const port = (probe.address() as AddressInfo).port
+  await new Promise((r) => probe.close(r))
+  const path = join(dir, 'nothing.json')
+  const r = await runCli(['snapshot', '--target', `tcp://127.0.0.1:${port}`, '--out', path, '--max-seconds', '2', '--timeout', '200'], 30_000)
+  assert.is(r.code, 2)
+  assert.match(r.stderr, /holdingRegisters: the range scan stopped after 8 reads drew no reply/)
+  assert.match(r.stderr, /MB_ERR_TRANSPORT: snapshot: nothing could be read/)
+  assert.not.ok(existsSync(path), 'no device file')
+})
+
+nothing.run()
