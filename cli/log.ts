@@ -29,14 +29,15 @@ export function logOptions<T>(y: Argv<T>) {
 
 /**
  * A logger writing to stdout, or to stderr with `destination: 2` (when stdout carries data, as
- * with `serve --on-write ndjson`). Pretty lines are written synchronously, so none is lost at exit.
+ * with `serve --on-write ndjson`). Pretty lines are written synchronously, so none is lost at exit,
+ * and show the message alone (each message says what a person needs); JSON lines carry the fields.
  */
 export function createLogger(options: { level?: LogLevel; format?: LogFormat; destination?: 1 | 2 } = {}): Logger {
   const level = options.level ?? 'info'
   const fd = options.destination ?? 1
   if (options.format === 'json') return fd === 1 ? pino({ level, base: { pid: process.pid } }) : pino({ level, base: { pid: process.pid } }, pino.destination(fd))
   const tty = (fd === 1 ? process.stdout : process.stderr).isTTY === true
-  return pino({ level }, pretty({ sync: true, destination: fd, colorize: tty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }))
+  return pino({ level }, pretty({ sync: true, destination: fd, colorize: tty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', hideObject: true }))
 }
 
 export type { Logger }

@@ -41,7 +41,7 @@ export function attachGatewayLog(gateway: Gateway, log: Logger, intervalMs = 100
   }
   const onStray = (bus: string, s: StrayRecord) => {
     const held = limit.pass(`stray:${bus}`)
-    if (held >= 0) log.debug({ bus, unit: s.unit, frame: s.hex, held }, `bus ${bus}: stray frame from unit ${s.unit} discarded: ${s.reason}`)
+    if (held >= 0) log.debug({ bus, unit: s.unit, frame: s.hex, held }, `bus ${bus}: stray frame from unit ${s.unit} discarded (${s.hex}): ${s.reason}`)
   }
   const onClient = (what: string, c: ListenerClient) =>
     log.debug(
