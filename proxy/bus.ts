@@ -17,6 +17,7 @@ import { EventEmitter } from 'node:events'
 import { defaultRegistry, hex, PduError, TimeoutError, TransportError, type Adu, type Registry } from '../core/index.ts'
 import { type ByteLink } from '../core/transport/link.ts'
 import { openChannel, type OpenChannel } from '../core/client/connect.ts'
+import { ChannelPool } from '../core/client/channel-pool.ts'
 import type { BusConfig } from './config.ts'
 import { LatencyWindow } from './latency-window.ts'
 
@@ -145,7 +146,7 @@ export class Bus extends EventEmitter {
   ) {
     super()
     this.registry = options.registry ?? defaultRegistry
-    this.channel = openChannel(config.address, {
+    const open = () => openChannel(config.address, {
       open: options.open,
       registry: this.registry,
       broadcastDelayMs: config.broadcastDelay,
@@ -154,6 +155,7 @@ export class Bus extends EventEmitter {
       onStray: (adu, reason) => this.recordStray(adu, reason),
       onFrameError: (err) => this.listenerCount('frameError') > 0 && this.emit('frameError', err),
     })
+    this.channel = config.connections > 1 ? new ChannelPool(Array.from({ length: config.connections }, open)) : open()
   }
 
   private recordStray(adu: Adu, reason: string): void {

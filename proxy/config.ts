@@ -57,6 +57,8 @@ export interface BusConfig {
   queueTimeout: number
   /** Transactions at once: 1 on serial buses (half duplex); default 16 on Modbus TCP buses. */
   maxInFlight: number
+  /** Modbus TCP buses: connections opened to the device, transactions spread over them. Default 1. */
+  connections: number
 }
 
 /** One route: client unit ids → a bus. */
@@ -142,7 +144,7 @@ export function validateConfig(raw: unknown, baseDir: string = process.cwd()): G
     if (!/^[A-Za-z0-9_-]+$/.test(name)) fail(path, 'bus names use letters, digits, - and _')
     if (typeof entry !== 'object' || entry === null) fail(path, 'expected an object with "address"')
     const b = entry as Record<string, unknown>
-    keys(path, b, ['address', 'timeout', 'retries', 'broadcastDelay', 'guardTime', 'queueLimit', 'queueTimeout', 'maxInFlight', ...BUS_TLS_KEYS])
+    keys(path, b, ['address', 'timeout', 'retries', 'broadcastDelay', 'guardTime', 'queueLimit', 'queueTimeout', 'maxInFlight', 'connections', ...BUS_TLS_KEYS])
     const a = busAddressOf(path, b, baseDir)
     const serial = a.kind !== 'tcp' && a.kind !== 'tls'
     buses.push({
@@ -155,6 +157,7 @@ export function validateConfig(raw: unknown, baseDir: string = process.cwd()): G
       queueLimit: b.queueLimit === undefined ? 64 : int(`${path}.queueLimit`, b.queueLimit, 1, 100_000),
       queueTimeout: b.queueTimeout === undefined ? 3000 : int(`${path}.queueTimeout`, b.queueTimeout, 1, 600_000),
       maxInFlight: b.maxInFlight === undefined ? (serial ? 1 : 16) : serial ? int(`${path}.maxInFlight`, b.maxInFlight, 1, 1) : int(`${path}.maxInFlight`, b.maxInFlight, 1, 256),
+      connections: b.connections === undefined ? 1 : serial ? int(`${path}.connections`, b.connections, 1, 1) : int(`${path}.connections`, b.connections, 1, 64),
     })
   }
   if (buses.length === 0) fail('buses', 'at least one bus')

@@ -126,7 +126,8 @@ export async function startGateway(server: DeviceServer, cpu?: number): Promise<
   const gateway = new Gateway(
     validateConfig({
       listen: ['tcp://127.0.0.1:0'],
-      buses: { dev: { address: `tcp://127.0.0.1:${server.port}` } },
+      // BENCH_GATEWAY_CONNECTIONS=n: n connections to the device (buses.*.connections); default the config's.
+      buses: { dev: { address: `tcp://127.0.0.1:${server.port}`, ...(process.env.BENCH_GATEWAY_CONNECTIONS ? { connections: Number(process.env.BENCH_GATEWAY_CONNECTIONS) } : {}) } },
       routes: [{ units: '1-247', bus: 'dev' }],
     }),
   )

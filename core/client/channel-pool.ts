@@ -1,0 +1,50 @@
+/**
+ * Several connections to one Modbus TCP device, used as one channel: each transaction goes to the
+ * connection with the fewest in flight. For devices that take several connections but work through
+ * each one's requests one at a time (most PLCs, and libmodbus's server, which reads one request per
+ * connection per pass): more connections, more of the device's parallelism.
+ */
+import type { Channel, ChannelStats, TransactionOptions } from './channel.ts'
+import { newChannelStats } from './channel.ts'
+
+/** A channel that can tell whether its link is up. */
+type Member = Channel & { readonly connected: boolean }
+
+/** N channels to the same device behind one Channel. */
+export class ChannelPool implements Channel {
+  private readonly inFlight: number[]
+
+  constructor(private readonly members: readonly Member[]) {
+    this.inFlight = members.map(() => 0)
+  }
+
+  /** True while any connection is up. */
+  get connected(): boolean {
+    return this.members.some((m) => m.connected)
+  }
+
+  /** The members' counters, summed. */
+  get stats(): ChannelStats {
+    const sum = newChannelStats()
+    for (const m of this.members) for (const k of Object.keys(sum) as (keyof ChannelStats)[]) sum[k] += m.stats[k]
+    return sum
+  }
+
+  async connect(timeoutMs?: number): Promise<void> {
+    await Promise.all(this.members.map((m) => m.connect(timeoutMs)))
+  }
+
+  transact(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
+    let best = 0
+    for (let i = 1; i < this.members.length; i++) if (this.inFlight[i] < this.inFlight[best]) best = i
+    this.inFlight[best]++
+    const done = () => void this.inFlight[best]--
+    const result = this.members[best].transact(unit, request, options)
+    result.then(done, done)
+    return result
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.close()))
+  }
+}
