@@ -72,9 +72,13 @@ class SerialTarget implements RawTarget {
     if (quiet > 0) await waitForMs(quiet)
     const chunks = Array.isArray(request) ? request : [request]
     const window = this.observer.begin(o.expect, o.waitMs, o.listen === 'silence', performance.now())
+    const sendGapsMs: number[] = []
+    let lastWrite = 0
     for (const [i, c] of chunks.entries()) {
       if (i > 0 && o.chunkGapMs) await waitForMs(o.chunkGapMs)
+      if (i > 0) sendGapsMs.push(performance.now() - lastWrite)
       await this.link.write(c)
+      lastWrite = performance.now()
     }
     const sentAt = performance.now()
     this.observer.sentAt(sentAt)
@@ -86,6 +90,7 @@ class SerialTarget implements RawTarget {
       reply: r.reply,
       responseMs: r.reply ? Math.max(0, r.reply.at - sentAt) : null,
       gapsMs: r.gapsMs,
+      sendGapsMs,
       closed: !this.link.isOpen,
       framingErrors: r.framingErrors,
       bytesReceived: r.bytesReceived,

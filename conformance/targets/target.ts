@@ -37,6 +37,8 @@ export interface Exchange {
   responseMs: number | null
   /** Serial: gaps between the chunks of the reply, ms (measured, not judged). */
   gapsMs: number[]
+  /** Serial: the gaps the runner actually left between the chunks of a request sent in pieces, ms. */
+  sendGapsMs?: number[]
   /** True when the device closed the connection during the exchange (TCP). */
   closed: boolean
   /** Framing errors while waiting: bytes came back that did not form a valid frame. */
