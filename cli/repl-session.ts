@@ -11,6 +11,7 @@ import yargs, { type Argv } from 'yargs'
 import { ArgumentError } from '../core/errors.ts'
 import type { ModbusClient } from '../core/client/client.ts'
 import { encodeResponse } from '../core/pdu/codec.ts'
+import { EXCEPTION_FLAG } from '../core/pdu/exception.ts'
 import type { Message } from '../core/pdu/types.ts'
 import { closest, READ_KINDS, WRITE_KINDS } from './addressing.ts'
 import { clientCommands, commandOptions, type ClientCommand } from './client-commands.ts'
@@ -159,7 +160,7 @@ export async function startRepl(o: ReplOptions): Promise<void> {
     const hex = words.join('').replace(/0x/gi, '')
     if (!/^(?:[0-9a-f]{2})+$/i.test(hex)) throw new ArgumentError('raw: give the request PDU in hex, function code first, e.g. raw 03 0000 0002')
     const fc = Number.parseInt(hex.slice(0, 2), 16)
-    if (fc === 0 || fc >= 0x80) throw new ArgumentError(`raw: function code 0x${hex.slice(0, 2)} is not 1..127`)
+    if (fc === 0 || fc >= EXCEPTION_FLAG) throw new ArgumentError(`raw: function code 0x${hex.slice(0, 2)} is not 1..127`)
     const reply = await state.client.execute<Message>(state.unit, { function: fc, data: hex.slice(2) })
     if (reply === null) return sink.out('broadcast sent; no reply is expected\n')
     if (state.format === 'json') return sink.out(JSON.stringify(reply) + '\n')

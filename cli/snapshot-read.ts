@@ -7,7 +7,7 @@
  */
 import { findRanges } from '../conformance/probe-tables.ts'
 import type { DeviceProfile } from '../conformance/profile.ts'
-import { ModbusError, ModbusExceptionError, TimeoutError, type DeviceFile, type ModbusClient, type UnitSpec } from '../core/index.ts'
+import { EXCEPTION_CODES, ModbusError, ModbusExceptionError, TimeoutError, type DeviceFile, type ModbusClient, type UnitSpec } from '../core/index.ts'
 import { runsOf, serverIdParts, tableSpec, type AddressRange } from './snapshot-spec.ts'
 
 type TableName = 'coils' | 'discreteInputs' | 'holdingRegisters' | 'inputRegisters'
@@ -33,7 +33,7 @@ const MAX_SILENT_READS = 8
 /** A progress line at most this often while a table is read (a serial line can take minutes). */
 const PROGRESS_EVERY_MS = 5000
 /** Exceptions after which a chunk is halved: illegal data address, illegal data value. */
-const SPLIT_ON = new Set([0x02, 0x03])
+const SPLIT_ON = new Set<number>([EXCEPTION_CODES.illegalDataAddress, EXCEPTION_CODES.illegalDataValue])
 
 /** What to record and how. */
 export interface SnapshotOptions {

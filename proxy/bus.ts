@@ -393,14 +393,3 @@ export class Bus extends EventEmitter {
   }
 }
 
-/** A one-line description of an outcome, for logs. */
-export function describeOutcome(o: Outcome): string {
-  switch (o.kind) {
-    case 'reply':
-      return `reply of ${o.pdu.length} bytes`
-    case 'exception':
-      return `device exception ${hex(o.exception)}`
-    default:
-      return `${o.kind}: ${o.reason}`
-  }
-}

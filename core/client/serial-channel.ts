@@ -152,10 +152,6 @@ export class SerialChannel implements Channel {
     this.line.push(chunk)
   }
 
-  /** Line counters: frames, dropped bytes, checksum and framing errors. */
-  get lineStats() {
-    return this.line.stats
-  }
 
   transact(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
     const run = this.queue.then(() => this.run(unit, request, options))

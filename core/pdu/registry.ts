@@ -52,11 +52,16 @@ export interface FunctionSpec<Req = Message, Res = Message> {
   examples?: () => { request: Req; response?: Res; label?: string }[]
 }
 
-/** True when the first `count` bytes of the reply (after the function code) repeat the request's. */
-function echoes(request: Buffer, reply: Buffer, count: number): boolean {
-  const n = Math.min(count, request.length, reply.length)
-  for (let i = 1; i < n; i++) if (reply[i] !== request[i]) return false
-  return true
+/** The first byte (after the function code) among the first `count` where the reply differs from the request, or -1. */
+function firstEchoMismatch(request: Buffer, reply: Buffer, count: number): number {
+  const n = Math.min(count, request.length)
+  for (let i = 1; i < n; i++) if (i >= reply.length || reply[i] !== request[i]) return i
+  return -1
+}
+
+/** A reply that does not answer its request, as a PduError naming the field. */
+function wrongReply(code: number, errorCode: 'MB_ERR_LENGTH' | 'MB_ERR_VALUE' | 'MB_ERR_UNKNOWN_FUNCTION', message: string, field: string, value?: number): PduError {
+  return new PduError(errorCode, message, { functionCode: code, field, value })
 }
 
 /** What the registry knows of one request PDU, whether its function code is registered or not. */
@@ -157,17 +162,16 @@ export class Registry {
   /** checkReply as a PduError naming what is wrong (MB_ERR_LENGTH, MB_ERR_VALUE, or the decoder's code). */
   replyError(request: Buffer, reply: Buffer, strict = false): PduError | null {
     const code = request[0]
-    const wrong = (errorCode: 'MB_ERR_LENGTH' | 'MB_ERR_VALUE' | 'MB_ERR_UNKNOWN_FUNCTION', message: string, field: string, value?: number) =>
-      new PduError(errorCode, message, { functionCode: code, field, value })
-    if (reply.length === 0) return wrong('MB_ERR_LENGTH', 'an empty reply', 'length', 0)
-    if (reply[0] === (code | EXCEPTION_FLAG)) return reply.length === 2 ? null : wrong('MB_ERR_LENGTH', `an exception PDU of ${reply.length} bytes (§7: 2)`, 'length', reply.length)
-    if (reply[0] !== code) return wrong('MB_ERR_UNKNOWN_FUNCTION', `function ${hex(reply[0])} does not answer function ${hex(code)}`, 'function', reply[0])
+    if (reply.length === 0) return wrongReply(code, 'MB_ERR_LENGTH', 'an empty reply', 'length', 0)
+    if (reply[0] === (code | EXCEPTION_FLAG)) return reply.length === 2 ? null : wrongReply(code, 'MB_ERR_LENGTH', `an exception PDU of ${reply.length} bytes (§7: 2)`, 'length', reply.length)
+    if (reply[0] !== code) return wrongReply(code, 'MB_ERR_UNKNOWN_FUNCTION', `function ${hex(reply[0])} does not answer function ${hex(code)}`, 'function', reply[0])
     const spec = this.byCode[code]
     const sem = spec?.semantics ?? OPAQUE_SEMANTICS
     const rule = sem.reply(request)
+    const mismatch = firstEchoMismatch(request, reply, rule.echo)
     // Hot path (every reply a client or the gateway takes): when the length, the echoed bytes and the
     // reply's own length field all agree, the reply is well formed without decoding it.
-    if (!strict && spec && !rule.none && rule.length === reply.length && spec.response.frameLength(reply, 0, reply.length) === reply.length && echoes(request, reply, rule.echo)) {
+    if (!strict && spec && !rule.none && rule.length === reply.length && mismatch < 0 && spec.response.frameLength(reply, 0, reply.length) === reply.length) {
       return null
     }
     let response: Message | undefined
@@ -179,20 +183,23 @@ export class Registry {
         throw err
       }
     }
-    if (rule.none) return wrong('MB_ERR_VALUE', `${this.nameOf(code)} with this sub-function draws no reply`, 'function', code)
+    if (rule.none) return wrongReply(code, 'MB_ERR_VALUE', `${this.nameOf(code)} with this sub-function draws no reply`, 'function', code)
     if (rule.length !== undefined && reply.length !== rule.length) {
-      return wrong('MB_ERR_LENGTH', `${this.nameOf(code)} reply of ${reply.length} bytes where the request calls for ${rule.length}`, 'length', reply.length)
+      return wrongReply(code, 'MB_ERR_LENGTH', `${this.nameOf(code)} reply of ${reply.length} bytes where the request calls for ${rule.length}`, 'length', reply.length)
     }
-    const echo = Math.min(rule.echo, request.length)
-    for (let i = 1; i < echo; i++) {
-      if (reply[i] !== request[i]) return wrong('MB_ERR_VALUE', `${this.nameOf(code)} reply byte ${i} is ${hex(reply[i])} where the request has ${hex(request[i])}`, 'echo', reply[i])
+    if (mismatch >= reply.length) {
+      return wrongReply(code, 'MB_ERR_LENGTH', `${this.nameOf(code)} reply of ${reply.length} bytes ends before the ${rule.echo} it must echo`, 'length', reply.length)
+    }
+    if (mismatch > 0) {
+      return wrongReply(code, 'MB_ERR_VALUE', `${this.nameOf(code)} reply byte ${mismatch} is ${hex(reply[mismatch])} where the request has ${hex(request[mismatch])}`, 'echo', reply[mismatch])
     }
     if (strict && spec && response && sem.content) {
       const why = sem.content(spec.request.read(request, 0, request.length), response)
-      if (why) return wrong('MB_ERR_VALUE', why, 'content')
+      if (why) return wrongReply(code, 'MB_ERR_VALUE', why, 'content')
     }
     return null
   }
+
 
   /** Every registered spec in code order. */
   list(): FunctionSpec[] {

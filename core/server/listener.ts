@@ -252,7 +252,6 @@ export class ModbusListener extends EventEmitter {
     if (refusal) return this.refuse(socket, remote, refusal)
     this.sessions.add(socket)
     const rtu = this.options.address.kind === 'rtu+tcp'
-    const encoder = rtu ? undefined : createTcpFramer()
     let pending = 0
     let paused = false
     let draining = false
@@ -316,7 +315,7 @@ export class ModbusListener extends EventEmitter {
     const line = rtu
       ? new LineReceiver({ framing: 'rtu', expect: 'request', probe: true, registry: this.options.registry, silenceMs: this.options.pauseMs ?? 3, sink })
       : undefined
-    const framer: Framer = line ? line.framer : encoder!
+    const framer: Framer = line ? line.framer : createTcpFramer()
     const batch = new WriteBatch(socket)
     socket.on('data', (chunk: Buffer) => {
       batch.hold()

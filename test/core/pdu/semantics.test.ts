@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { defaultRegistry, encodeRequest, encodeResponse, type ModbusRequest } from '../../../core/index.ts'
+import { defaultRegistry, encodeRequest, encodeResponse, UNKNOWN_LENGTH, type ModbusRequest } from '../../../core/index.ts'
 
 // ---
 const replies = suite('registry reply rules: every example reply is its request\'s, and a changed one is not')
@@ -38,6 +38,21 @@ replies('08/04 draws no reply; a frame answering it is not a reply', () => {
   const listenOnly = encodeRequest({ function: 'diagnostics', subFunction: 4, data: [0] })
   assert.is(defaultRegistry.facts(listenOnly).reply.none, true)
   assert.type(defaultRegistry.checkReply(listenOnly, Buffer.from('0800040000', 'hex')), 'string')
+})
+replies('a reply that ends before the bytes it must echo is a length error, not a crash (a lenient user codec)', () => {
+  const lenient = { size: () => 1, write: (_m: unknown, _b: Buffer, o: number) => o, read: () => ({ function: 'probeUser' }), frameLength: () => UNKNOWN_LENGTH }
+  const registry = defaultRegistry.clone().register({
+    code: 0x42,
+    name: 'probeUser',
+    family: 'user',
+    request: lenient,
+    response: lenient,
+    semantics: { effect: 'read', broadcast: false, reply: () => ({ length: undefined, echo: 4 }) },
+  })
+  const error = registry.replyError(Buffer.from('42010203', 'hex'), Buffer.from('4201', 'hex'))
+  assert.is(error?.code, 'MB_ERR_LENGTH')
+  assert.match(error?.message ?? '', 'ends before')
+  assert.is(registry.checkReply(Buffer.from('42010203', 'hex'), Buffer.from('4201029900', 'hex')), 'probeUser reply byte 3 is 0x99 where the request has 0x03')
 })
 replies.run()
 
