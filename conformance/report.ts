@@ -139,4 +139,6 @@ export interface ConformanceReport {
     gapsInsideFrames: TimingSummary | null
   }
   cases: CaseReport[]
+  /** The pcapng capture of the run (`conformance run --capture`), as a path relative to the report's folder; absent when none was written. */
+  capture?: string
 }
