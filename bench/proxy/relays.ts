@@ -6,7 +6,7 @@
  *   socat     `socat TCP-LISTEN:S,fork,reuseaddr,bind=127.0.0.1 TCP:127.0.0.1:P`: a plain byte
  *             relay, one forked process and one server connection per client connection
  *   gateway   modbridge's Gateway in this process, with the configuration defaults: one
- *             connection to the server, up to maxInFlight (16) requests pipelined on it
+ *             connection to the server, up to maxInFlight (128 here: what libmodbus allows) requests pipelined on it
  *
  * Everything binds or connects to 127.0.0.1 only. Given a CPU, the server and the relay are pinned
  * to it (socat's forks inherit the mask; the gateway pins this whole process), so either relay
@@ -126,8 +126,11 @@ export async function startGateway(server: DeviceServer, cpu?: number): Promise<
   const gateway = new Gateway(
     validateConfig({
       listen: ['tcp://127.0.0.1:0'],
-      // BENCH_GATEWAY_CONNECTIONS=n: n connections to the device (buses.*.connections); default the config's.
-      buses: { dev: { address: `tcp://127.0.0.1:${server.port}`, ...(process.env.BENCH_GATEWAY_CONNECTIONS ? { connections: Number(process.env.BENCH_GATEWAY_CONNECTIONS) } : {}) } },
+      // BENCH_GATEWAY_CONNECTIONS=n: n connections to the device (buses.*.connections; default the config's 1).
+      // maxInFlight is set to what this device allows, as the README tells users to: libmodbus's server reads
+      // pipelined requests one after another from its socket, so nothing below the clients' own 16 × 8 is
+      // needed (the config's default of 16 suits devices whose limit is unknown). BENCH_GATEWAY_IN_FLIGHT=n overrides.
+      buses: { dev: { address: `tcp://127.0.0.1:${server.port}`, ...(process.env.BENCH_GATEWAY_CONNECTIONS ? { connections: Number(process.env.BENCH_GATEWAY_CONNECTIONS) } : {}), maxInFlight: Number(process.env.BENCH_GATEWAY_IN_FLIGHT ?? 128) } },
       routes: [{ units: '1-247', bus: 'dev' }],
     }),
   )
