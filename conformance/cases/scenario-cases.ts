@@ -207,7 +207,7 @@ const scenarios: CaseDefinition[] = [
   {
     id: 'scenario.listen-only-and-restart',
     title: 'listen-only mode silences the device until Restart Communications, which is not answered',
-    spec: 'SL §6.4 (08/04, 08/01)',
+    spec: '§6.8.1 (08/04, 08/01)',
     severity: 'must',
     level: 'interop',
     category: 'scenario',

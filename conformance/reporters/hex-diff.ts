@@ -3,16 +3,18 @@
  * where a reply went wrong (HTML marks, Markdown and JUnit carets).
  */
 
-/** One byte of a compared hex string, as written (lower-case), and whether it differs from the other side. */
+/**
+ * How one byte compares with the byte at the same offset on the other side: `same`; `differs`
+ * (the other side has another byte there); `extra` (the other side ends before this offset).
+ */
+export type ByteMark = 'same' | 'differs' | 'extra'
+
+/** One byte of a compared hex string, as written (lower-case), and how it compares with the other side. */
 export interface HexByte {
   text: string
+  /** True for `differs` and `extra`. */
   differs: boolean
-}
-
-/** A run of adjacent bytes that all differ or all match, joined with spaces. */
-export interface HexRun {
-  text: string
-  differs: boolean
+  mark: ByteMark
 }
 
 /** The result of comparing two hex strings byte by byte. */
@@ -46,13 +48,17 @@ export function diffHex(expected: string | null, actual: string | null): HexDiff
   const a = actual === null ? null : hexTokens(actual)
   if (!e || !a || e.length === 0 || a.length === 0) {
     return {
-      expected: e && e.map((text) => ({ text, differs: false })),
-      actual: a && a.map((text) => ({ text, differs: false })),
+      expected: e && e.map(unmarked),
+      actual: a && a.map(unmarked),
       firstDifference: null,
       lengthDelta: 0,
     }
   }
-  const mark = (mine: string[], other: string[]): HexByte[] => mine.map((text, i) => ({ text, differs: other[i] !== text }))
+  const mark = (mine: string[], other: string[]): HexByte[] =>
+    mine.map((text, i) => {
+      const m: ByteMark = i >= other.length ? 'extra' : other[i] === text ? 'same' : 'differs'
+      return { text, differs: m !== 'same', mark: m }
+    })
   const expectedBytes = mark(e, a)
   const actualBytes = mark(a, e)
   const longer = expectedBytes.length >= actualBytes.length ? expectedBytes : actualBytes
@@ -65,15 +71,8 @@ export function diffHex(expected: string | null, actual: string | null): HexDiff
   }
 }
 
-/** Groups adjacent bytes that share `differs`, so a marker wraps a whole differing stretch at once. */
-export function hexRuns(bytes: HexByte[]): HexRun[] {
-  const runs: HexRun[] = []
-  for (const b of bytes) {
-    const last = runs[runs.length - 1]
-    if (last && last.differs === b.differs) last.text += ' ' + b.text
-    else runs.push({ text: b.text, differs: b.differs })
-  }
-  return runs
+function unmarked(text: string): HexByte {
+  return { text, differs: false, mark: 'same' }
 }
 
 /**

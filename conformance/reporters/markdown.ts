@@ -7,6 +7,7 @@ import { markdownInline, visibleControls } from './escape.ts'
 import { formatDuration, formatMs, functionLabel, percent } from './format.ts'
 import { caretLines, diffHex } from './hex-diff.ts'
 import { SEVERITIES } from './matrix.ts'
+import { SPEC_DOCUMENTS, parseSpecReferences, specHref } from './spec-sections.ts'
 
 /** Renders the Markdown summary. */
 export function renderMarkdown(report: ConformanceReport): string {
@@ -52,8 +53,21 @@ function failureItem(c: CaseReport): string[] {
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(block.join('\n')) + 1))
   const out = [head]
   if (c.message !== null) out.push(`  ${markdownInline(c.message)}`)
+  const spec = specLinks(c.spec)
+  if (spec) out.push(`  Spec: ${spec}`)
   out.push('', `  ${fence}text`, ...block.map((l) => `  ${l}`), `  ${fence}`)
   return out
+}
+
+/** Each section the spec text cites, as a Markdown link to its page: `[Application Protocol §6.3 03 (0x03) Read Holding Registers](…#page=15)`. */
+function specLinks(spec: string): string {
+  return parseSpecReferences(spec)
+    .map((r) => {
+      const doc = SPEC_DOCUMENTS[r.document]
+      const text = markdownInline(`${doc.short} §${r.section}${r.entry ? ` ${r.entry.title}` : ''}`)
+      return `[${text}](${r.entry ? specHref(r.entry) : doc.url})`
+    })
+    .join(', ')
 }
 
 function timingLine(report: ConformanceReport): string {

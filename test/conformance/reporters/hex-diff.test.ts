@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { caretLines, diffHex, hexRuns, hexTokens, type HexByte } from '../../../conformance/reporters/hex-diff.ts'
+import { caretLines, diffHex, hexTokens, type HexByte } from '../../../conformance/reporters/hex-diff.ts'
 
 const test = suite('hex diff')
 const marked = (bytes: HexByte[] | null) => (bytes ?? []).map((b) => (b.differs ? `[${b.text}]` : b.text)).join(' ')
@@ -36,14 +36,13 @@ test('a side without bytes (silence, or no reply) marks nothing on the other', (
   assert.is(d.firstDifference, null)
   assert.is(marked(diffHex('01 03', '').expected), '01 03')
 })
-test('runs join adjacent bytes with the same marking', () => {
-  const runs = hexRuns(diffHex('01 02 03 04', '01 ff fe 04 05').actual ?? [])
-  assert.equal(runs, [
-    { text: '01', differs: false },
-    { text: 'ff fe', differs: true },
-    { text: '04', differs: false },
-    { text: '05', differs: true },
-  ])
+test('each byte says how it compares: same, differs, or extra past the end of the other side', () => {
+  const d = diffHex('01 03 02 00', '01 03 04 00 0a 0b')
+  assert.equal(d.expected?.map((b) => b.mark), ['same', 'same', 'differs', 'same'])
+  assert.equal(d.actual?.map((b) => b.mark), ['same', 'same', 'differs', 'same', 'extra', 'extra'])
+  assert.ok(d.actual?.every((b) => b.differs === (b.mark !== 'same')))
+  assert.equal(diffHex('01 02', '01 02').actual?.map((b) => b.mark), ['same', 'same'])
+  assert.equal(diffHex(null, '01 02').actual?.map((b) => b.mark), ['same', 'same'], 'nothing to compare with: nothing marked')
 })
 test('caret lines put carets under exactly the differing bytes and descriptions after the bytes', () => {
   const lines = caretLines(diffHex('01 03 02 00 0a', '01 03 04 00 0a 00'), 'one register', '')

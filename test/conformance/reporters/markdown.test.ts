@@ -31,6 +31,10 @@ test('shows expected vs actual hex in a fenced block with carets under the diffe
   )
   assert.match(md, '  expected: (no bytes) silence\n  actual:   01 03 02 00 0a 38 43  (a reply)\n  ```')
 })
+test('each failure links the spec sections it cites to their page', () => {
+  assert.match(md, '  Spec: [Application Protocol §6.3 03 (0x03) Read Holding Registers](https://modbus.org/docs/Modbus_Application_Protocol_V1_1b3.pdf#page=15)')
+  assert.match(md, '  Spec: [Serial Line guide §2.5.1.2 CRC Checking](https://modbus.org/docs/Modbus_over_serial_line_V1_02.pdf#page=14)')
+})
 test('messages are escaped for Markdown and HTML, with control characters visible', () => {
   assert.match(md, '  bad "quantity" &lt;0&gt; &amp; \'zero\' \\\\x01\\\\x1b\\[31m \\]\\]&gt; done')
   assert.not.match(md, /[\x00-\x08\x0b\x0c\x0e-\x1f]/)
