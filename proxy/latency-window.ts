@@ -18,11 +18,26 @@ export class LatencyWindow {
     if (this.count < this.values.length) this.count++
   }
 
-  /** p50 and p99 in ms of what the window holds (0 when empty). */
-  percentiles(): { p50: number; p99: number } {
-    if (this.count === 0) return { p50: 0, p99: 0 }
-    const sorted = Array.from(this.values.subarray(0, this.count)).sort((a, b) => a - b)
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-    return { p50: at(0.5), p99: at(0.99) }
+  /** How many latencies the window holds. */
+  get size(): number {
+    return this.count
   }
+
+  /**
+   * p50 and p99 in ms of what the window holds; NaN when it holds nothing, so "no data" can never
+   * pass for 0 ms (JSON turns NaN into null, and the page shows "–").
+   */
+  percentiles(): { p50: number; p99: number } {
+    if (this.count === 0) return { p50: NaN, p99: NaN }
+    const sorted = this.values.slice(0, this.count).sort()
+    return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) }
+  }
+}
+
+/**
+ * The q-quantile of `sorted` (ascending, not empty) by the nearest-rank rule: the value below which
+ * a share q of the values lie. Typed arrays sort numerically, so callers sort them with a bare sort().
+ */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 }

@@ -1,6 +1,12 @@
 /**
- * The live monitor: an HTTP server with a plain HTML page and a module script (no build step),
- * a WebSocket feed of snapshots at /feed, /snapshot as JSON, and /metrics for Prometheus.
+ * The live monitor: an HTTP server with a plain HTML page and module scripts (no build step), the
+ * uPlot chart library served from its installed package (the page loads nothing from another host,
+ * so it works on an air-gapped plant network), a WebSocket feed at /feed, /snapshot and /trends as
+ * JSON, and /metrics for Prometheus.
+ *
+ * The feed sends a client the whole trend history (15 minutes, trends.ts) and every kept frame once,
+ * on connect; after that each message carries the figures of the moment, the frames that are new
+ * since the last message, and the trend seconds closed since then — never the whole history again.
  *
  * The monitor shares the gateway's process, so nothing a client sends may hurt it: every socket
  * has an 'error' listener, requests for a foreign Host and upgrades from a foreign Origin are
@@ -10,7 +16,8 @@
  * Bound beyond loopback it can require a bearer token (monitor-auth.ts) and serve HTTPS, with a
  * client certificate required when a CA is given (Node's tls refuses other clients).
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Duplex } from 'node:stream'
@@ -19,10 +26,11 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { TransportError } from '../core/index.ts'
 import { tlsServerOptions, type TlsSettings } from '../core/transport/tls-settings.ts'
 import type { Gateway } from './gateway.ts'
-import { renderMetrics } from './metrics.ts'
+import { GatewayMetrics } from './metrics.ts'
 import { createTokenCheck, exposureWarning } from './monitor-auth.ts'
 import { createAccessCheck, type AccessPolicy } from './monitor-guard.ts'
-import { GatewayStats } from './stats.ts'
+import { GatewayStats, type Snapshot } from './stats.ts'
+import type { TrendBlock } from './trends.ts'
 
 /** Options of {@link startMonitor}; the allow-lists are described on {@link AccessPolicy}. */
 export interface MonitorOptions extends AccessPolicy {
@@ -32,6 +40,16 @@ export interface MonitorOptions extends AccessPolicy {
   maxPayload?: number
   /** Told once when the monitor is bound to a non-loopback address. Default: one line on stderr. */
   onWarning?: (message: string) => void
+  /** Units with a trend of their own; more units are counted in the tables without one. Default 64 (trends.ts). */
+  maxTrendUnits?: number
+}
+
+/** One message on the feed: the figures of the moment, with what the reader has not had of frames and trends. */
+export interface FeedMessage extends Snapshot {
+  /** True on a connection's first message: `frames` holds every kept frame and `trends` the whole history. */
+  history: boolean
+  /** The trend seconds closed since the previous message (absent when none); a reader drops seconds it already has. */
+  trends?: TrendBlock
 }
 
 /** Where the monitor listens, and what it requires (the `monitor` of a gateway configuration). */
@@ -73,10 +91,41 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024
 export const DEFAULT_MAX_PAYLOAD = 1024
 
 const PAGE_DIR = new URL('./monitor-page/', import.meta.url)
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+}
+/** The chart library, from the installed `uplot` package (resolved the same from sources and from dist/). */
+const VENDOR: Record<string, string> = {
+  '/vendor/uPlot.iife.min.js': 'uplot/dist/uPlot.iife.min.js',
+  '/vendor/uPlot.min.css': 'uplot/dist/uPlot.min.css',
+}
+/**
+ * Everything the page needs comes from this server; scripts only from files (uPlot needs no eval),
+ * styles only from files and the CSSOM, and the feed from this origin.
+ */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+type Asset = { body: Buffer; type: string }
+
+/** The page's files by path ('/' is index.html), and uPlot's; a missing uPlot is a warning: the tables still work. */
+function loadAssets(warn: (message: string) => void): Map<string, Asset> {
+  const assets = new Map<string, Asset>()
+  for (const file of readdirSync(PAGE_DIR)) {
+    const type = TYPES[file.slice(file.lastIndexOf('.') + 1)]
+    if (type) assets.set(file === 'index.html' ? '/' : `/${file}`, { body: readFileSync(new URL(file, PAGE_DIR)), type })
+  }
+  const require = createRequire(import.meta.url)
+  for (const [path, id] of Object.entries(VENDOR)) {
+    try {
+      assets.set(path, { body: readFileSync(require.resolve(id)), type: TYPES[path.slice(path.lastIndexOf('.') + 1)] })
+    } catch (err) {
+      warn(`the monitor page has no charts: ${id} cannot be read (${(err as Error).message.split('\n')[0]}); is the uplot package installed?`)
+      break
+    }
+  }
+  return assets
 }
 
 function warnOnStderr(message: string): void {
@@ -117,8 +166,10 @@ export async function startMonitor(gateway: Gateway, at: MonitorAt, intervalMs =
   const https = at.tls ? httpsOptions(at.tls, `${host}:${at.port}`) : undefined
   const countError = () => void counters.socketErrors++
   const access = createAccessCheck(at.host, options)
-  const assets = new Map(Object.entries(ASSETS).map(([path, a]) => [path, { body: readFileSync(new URL(a.file, PAGE_DIR)), type: a.type }]))
-  const stats = new GatewayStats(gateway)
+  const warn = options.onWarning ?? warnOnStderr
+  const assets = loadAssets(warn)
+  const stats = new GatewayStats(gateway, undefined, { maxUnits: options.maxTrendUnits })
+  const metrics = new GatewayMetrics(gateway)
   /** Connections with a response in progress: a 400 written on them would corrupt it. */
   const responding = new WeakSet<Duplex>()
 
@@ -141,11 +192,19 @@ export async function startMonitor(gateway: Gateway, at: MonitorAt, intervalMs =
     }
     const cookie = token?.cookieFor(req, secure)
     if (cookie) res.setHeader('set-cookie', cookie)
+    res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY)
+    res.setHeader('x-content-type-options', 'nosniff')
     const path = (req.url ?? '/').split('?')[0]
     if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(renderMetrics(stats.snapshot()))
+      metrics.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+        (err: Error) => res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${err.message}\n`),
+      )
     } else if (path === '/snapshot') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats.snapshot()))
+    } else if (path === '/trends') {
+      stats.trends.tick(Date.now())
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats.trends.history()))
     } else if (assets.has(path)) {
       const a = assets.get(path)!
       res.writeHead(200, { 'content-type': a.type, 'cache-control': 'no-store' }).end(a.body)
@@ -190,7 +249,8 @@ export async function startMonitor(gateway: Gateway, at: MonitorAt, intervalMs =
   wss.on('connection', (ws) => {
     ws.on('error', countError)
     ws.on('message', () => ws.close(1003, 'the monitor feed is read-only'))
-    push(ws, JSON.stringify(stats.snapshot()))
+    const first: FeedMessage = { ...stats.snapshot(), history: true, trends: stats.trends.history() }
+    push(ws, JSON.stringify(first))
   })
 
   try {
@@ -204,20 +264,30 @@ export async function startMonitor(gateway: Gateway, at: MonitorAt, intervalMs =
     })
   } catch (err) {
     stats.close()
+    metrics.close()
     wss.close()
     throw err
   }
   // After listening the server can still fail to accept (EMFILE): count it, never throw.
   server.on('error', countError)
+  // What every client has had: the newest trend second and frame sent. A client that joins later got
+  // everything up to its connection in its first message, and drops what it gets twice.
+  let sentSecond = -Infinity
+  let sentFrame = 0
   const timer = setInterval(() => {
-    if (wss.clients.size === 0) return
-    const text = JSON.stringify(stats.snapshot())
-    for (const c of wss.clients) push(c, text)
+    const newest = stats.trends.tick(Date.now()) ?? -Infinity
+    if (wss.clients.size > 0) {
+      const message: FeedMessage = { ...stats.snapshot(1000, false), frames: stats.framesAfter(sentFrame), history: false }
+      if (newest > sentSecond) message.trends = stats.trends.since(sentSecond)
+      const text = JSON.stringify(message)
+      for (const c of wss.clients) push(c, text)
+    }
+    sentSecond = newest
+    sentFrame = stats.newestFrame
   }, intervalMs)
 
   const port = (server.address() as { port: number }).port
   const url = `${secure ? 'https' : 'http'}://${host}:${port}/`
-  const warn = options.onWarning ?? warnOnStderr
   const warning = exposureWarning(at, url)
   if (warning) warn(warning)
   return {
@@ -227,6 +297,7 @@ export async function startMonitor(gateway: Gateway, at: MonitorAt, intervalMs =
     async close() {
       clearInterval(timer)
       stats.close()
+      metrics.close()
       for (const c of wss.clients) c.terminate()
       await new Promise<void>((r) => wss.close(() => r()))
       server.closeAllConnections()

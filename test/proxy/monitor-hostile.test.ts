@@ -9,6 +9,8 @@ import { runGateway } from '../../proxy/cli.ts'
 import { Gateway } from '../../proxy/gateway.ts'
 import { createAccessCheck, isLoopback, type AccessPolicy, type CheckedRequest } from '../../proxy/monitor-guard.ts'
 import { startMonitor, type Monitor } from '../../proxy/monitor.ts'
+import type { Snapshot } from '../../proxy/stats.ts'
+import type { TrendBlock } from '../../proxy/trends.ts'
 import { defaultGatewayConfig, startSimulatedBus, type SimulatedBus } from '../../proxy/simulated-bus.ts'
 import { runCli } from '../helpers/run-cli.ts'
 import { rejects } from '../helpers/throws.ts'
@@ -237,20 +239,71 @@ test('any message on the read-only feed closes that client with 1003', async () 
   assert.is(code, 1003)
 })
 
-test('a client that never reads is terminated once its queue passes maxBufferedBytes', async () => {
+test('a client that never reads is terminated once its queue passes maxBufferedBytes; a reading client carries on', async () => {
   const slow = await startMonitor(gateway, { host: '127.0.0.1', port: 0 }, 20, { maxBufferedBytes: 4096 })
   extraMonitors.push(slow)
-  for (let i = 0; i < 40; i++) await client.readHoldingRegisters(1 + (i % 3), 0, 125)
+  // A sweep over every unit id (answered 0x0A by the router) makes the unit table, sent each interval, large.
+  for (let unit = 1; unit <= 247; unit++) {
+    try {
+      await client.readHoldingRegisters(unit, 0, 1)
+    } catch {}
+  }
   const snapshotBytes = (await (await fetch(`${slow.url}snapshot`)).text()).length
   assert.ok(snapshotBytes > 10 * 4096, `snapshots are large: ${snapshotBytes} bytes`)
   const conn = await rawUpgrade(portOf(slow.url))
   assert.is(conn.status, 101)
   conn.socket.pause()
+  const reader = new WebSocket(`ws://127.0.0.1:${portOf(slow.url)}/feed`)
+  reader.on('error', () => {})
+  let afterDrop = 0
+  reader.on('message', () => slow.counters.droppedSlowClients > 0 && afterDrop++)
   await waitFor(() => slow.counters.droppedSlowClients >= 1, 'the slow client to be dropped', 30000)
+  await waitFor(() => afterDrop >= 5, 'messages to the reading client after the drop', 30000)
   assert.not.ok(conn.closed())
+  assert.is(reader.readyState, WebSocket.OPEN, 'the reading client is still connected')
+  reader.terminate()
   conn.socket.resume()
   await waitFor(() => conn.closed(), 'the end of the dropped connection once read', 30000)
   assert.is(slow.counters.droppedSlowClients, 1)
+})
+
+test('fifty feed clients that vanish right after the upgrade, mid-history, leave the feed working for the next', async () => {
+  const port = portOf(monitor.url)
+  for (let i = 0; i < 50; i++) {
+    const conn = await rawUpgrade(port)
+    assert.is(conn.status, 101)
+    conn.socket.resetAndDestroy()
+  }
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/feed`)
+  ws.on('error', () => {})
+  const messages: { history: boolean; trends?: TrendBlock }[] = []
+  ws.on('message', (m) => messages.push(JSON.parse(String(m))))
+  await waitFor(() => messages.length >= 3, 'three messages on a new feed client', 10000)
+  assert.ok(messages[0].history, 'the first message carries the history')
+  assert.ok(messages[0].trends?.buses.sim, 'the history has the bus sim')
+  assert.ok(messages.slice(1).every((m) => !m.history), 'later messages are increments')
+  ws.terminate()
+  await assertGatewayAndMonitorAlive()
+})
+
+test('a client sweeping every unit id leaves the trends within the unit cap; the rest are counted, not trended', async () => {
+  const capped = await startMonitor(gateway, { host: '127.0.0.1', port: 0 }, 50, { maxTrendUnits: 8 })
+  extraMonitors.push(capped)
+  for (let unit = 1; unit <= 247; unit++) {
+    try {
+      await client.readHoldingRegisters(unit, 0, 1)
+    } catch {}
+  }
+  assert.is(capped.stats.trends.trackedUnits, 8)
+  const trends = (await (await fetch(`${capped.url}trends`)).json()) as TrendBlock
+  assert.equal(Object.keys(trends.units), ['1', '2', '3', '4', '5', '6', '7', '8'])
+  assert.is(trends.maxUnits, 8)
+  assert.is(trends.untrackedUnits.length, 247 - 8)
+  const snapshot = (await (await fetch(`${capped.url}snapshot`)).json()) as Snapshot
+  assert.is(snapshot.units.length, 247, 'every unit is still counted in the table')
+  assert.is(snapshot.units.find((u) => u.unit === 200)?.trended, false)
+  assert.is(snapshot.units.find((u) => u.unit === 2)?.trended, true)
+  await assertGatewayAndMonitorAlive()
 })
 
 test('a non-loopback bind warns once that the monitor is reachable with no authentication; loopback does not', async () => {
@@ -269,13 +322,14 @@ test('a non-loopback bind warns once that the monitor is reachable with no authe
 
 test('startMonitor on a port already in use rejects with a TransportError naming the address', async () => {
   const port = portOf(monitor.url)
-  const listeners = gateway.listenerCount('transaction')
+  const listenersOf = () => ['transaction', 'stray', 'bus'].map((e) => gateway.listenerCount(e))
+  const listeners = listenersOf()
   await rejects(startMonitor(gateway, { host: '127.0.0.1', port }), TransportError, (e: TransportError) => {
     assert.match(e.message, `127.0.0.1:${port}`)
     assert.match(e.message, 'EADDRINUSE')
     assert.is(e.code, 'MB_ERR_TRANSPORT')
   })
-  assert.is(gateway.listenerCount('transaction'), listeners, 'the failed monitor left no listener on the gateway')
+  assert.equal(listenersOf(), listeners, 'the failed monitor left no listener on the gateway')
 })
 
 test('runGateway closes the gateway again when its monitor cannot listen', async () => {
