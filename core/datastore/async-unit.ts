@@ -17,7 +17,8 @@ import { isRegisterValue } from './value-checks.ts'
 /**
  * Any object with some of UnitData's methods, each answering with a value or a promise. A missing
  * read or write method answers illegalFunction (0x01); a missing optional method stays missing
- * (mask write then falls back to the handler's read, compute, write).
+ * (mask write then falls back to the handler's read, compute, write; read/write multiple to a
+ * write, then a read — two calls another client's write may come between).
  */
 export type AsyncSource = Partial<UnitData>
 
@@ -79,6 +80,12 @@ export function asyncUnit(source: AsyncSource): UnitData {
     unit.maskWriteRegister = (address, andMask, orMask) => {
       const call = `maskWriteRegister(${hex(address, 4)}, ${hex(andMask, 4)}, ${hex(orMask, 4)})`
       return mapAwaitable(source.maskWriteRegister!(address, andMask, orMask), (v) => checkRegisters(call, [v], 1)[0])
+    }
+  }
+  if (source.readWriteRegisters !== undefined) {
+    unit.readWriteRegisters = (writeAddress, values, readAddress, readQuantity) => {
+      const call = `readWriteRegisters(${hex(writeAddress, 4)}, ${values.length} values, ${hex(readAddress, 4)}, ${readQuantity})`
+      return mapAwaitable(source.readWriteRegisters!(writeAddress, values, readAddress, readQuantity), (v) => checkRegisters(call, v, readQuantity))
     }
   }
   if (source.readFileRecord !== undefined) {

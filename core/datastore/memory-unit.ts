@@ -10,6 +10,7 @@
 import { ArgumentError, hex } from '../errors.ts'
 import type { ModbusExceptionError } from '../errors.ts'
 import { illegalAddress } from './device-exception.ts'
+import { currentClient } from './request-client.ts'
 import { FifoStore, type FifoValues } from './fifo-store.ts'
 import { FileStore, type FileValues } from './file-store.ts'
 import { SequentialBlock } from './sequential-block.ts'
@@ -149,7 +150,8 @@ export class MemoryUnit implements UnitData {
 
   /**
    * Calls `listener` after every successful write by a client: coils, holding registers, mask
-   * write and file record write (with protocol addresses, as sent). Listeners run synchronously
+   * write and file record write (with protocol addresses, as sent, and the writing client when a
+   * server dispatched the request). Listeners run synchronously
    * and in order; if any throws, the rest still run and the first error is rethrown, so the
    * request answers 0x04 (device failure) as PyModbus's callback server does — the write has
    * already been stored. Returns a function that unsubscribes this registration.
@@ -211,6 +213,8 @@ export class MemoryUnit implements UnitData {
   }
 
   private emit(event: WriteEvent): void {
+    const client = currentClient()
+    if (client !== undefined) event.client = client
     let failed = false
     let first: unknown
     for (const listener of this.listeners) {

@@ -3,6 +3,7 @@
  * and what to do about a unit id it does not have.
  */
 import { ArgumentError } from '../errors.ts'
+import type { RemoteUnit } from '../server/remote-unit.ts'
 
 /**
  * What a request for an unknown unit id gets: exception 0x0B (gateway target device failed to
@@ -58,6 +59,7 @@ export class ServerContext<D> {
   /** Whether unit ids 0 and 248..255 are accepted. */
   readonly allowAnyUnit: boolean
   private readonly devices = new Map<number, D>()
+  private readonly remoteUnits = new Map<number, RemoteUnit>()
   private single = false
   private only: D | undefined
 
@@ -104,19 +106,43 @@ export class ServerContext<D> {
    * single context, a bad unit id, or a unit id already taken (remove it first to replace it).
    */
   add(unit: number, device: D): void {
+    this.checkFree(unit)
+    this.devices.set(unit, device)
+  }
+
+  /** Throws ArgumentError unless `unit` may take a device or a remote unit here. */
+  private checkFree(unit: number): void {
     if (this.isSingle) throw new ArgumentError('ServerContext: a single context answers every unit id; build one with { units } to add units')
     if (!(Number.isInteger(unit) && unit >= 0 && unit <= 0xff)) throw new ArgumentError(`ServerContext: unit id ${String(unit)} is outside 0..255`)
     if (!this.allowAnyUnit && (unit === 0 || unit > MAX_SERIAL_UNIT)) {
       const why = unit === 0 ? 'is the broadcast address' : 'is reserved on serial lines'
       throw new ArgumentError(`ServerContext: unit id ${unit} ${why} (SL §2.2: devices are 1..${MAX_SERIAL_UNIT}); pass allowAnyUnit: true for a TCP gateway`)
     }
-    if (this.devices.has(unit)) throw new ArgumentError(`ServerContext: unit id ${unit} already has a device; remove it first`)
-    this.devices.set(unit, device)
+    if (this.devices.has(unit) || this.remoteUnits.has(unit)) throw new ArgumentError(`ServerContext: unit id ${unit} already has a device; remove it first`)
   }
 
-  /** Removes the device at `unit`; returns whether there was one. Throws ArgumentError for a single context. */
+  /**
+   * Makes `unit` a remote unit: its requests go to `remote` (another device) at frame level instead of
+   * a local device. Same unit-id rules as {@link add}; a unit is either local or remote.
+   */
+  addRemote(unit: number, remote: RemoteUnit): void {
+    this.checkFree(unit)
+    this.remoteUnits.set(unit, remote)
+  }
+
+  /** The remote unit at `unit`, if it is one. */
+  remote(unit: number): RemoteUnit | undefined {
+    return this.remoteUnits.get(unit)
+  }
+
+  /** Every remote unit. */
+  remotes(): RemoteUnit[] {
+    return [...this.remoteUnits.values()]
+  }
+
+  /** Removes the device or remote unit at `unit`; returns whether there was one. Throws ArgumentError for a single context. */
   remove(unit: number): boolean {
     if (this.isSingle) throw new ArgumentError('ServerContext: a single context answers every unit id; there is no unit to remove')
-    return this.devices.delete(unit)
+    return this.devices.delete(unit) || this.remoteUnits.delete(unit)
   }
 }

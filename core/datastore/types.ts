@@ -40,6 +40,12 @@ export interface UnitData {
    * Returns the new value. When absent the handler reads, computes and writes.
    */
   maskWriteRegister?(address: number, andMask: number, orMask: number): Awaitable<number>
+  /**
+   * Read/Write Multiple Registers (§6.17) as one atomic step: write `values` at `writeAddress`,
+   * then read `readQuantity` holding registers from `readAddress`, with no other write between
+   * the two. When absent the handler calls writeRegisters, then readRegisters.
+   */
+  readWriteRegisters?(writeAddress: number, values: readonly number[], readAddress: number, readQuantity: number): Awaitable<number[]>
   /** Registers of a file record (§6.14); throw illegalAddress for a missing file or record range. */
   readFileRecord?(file: number, record: number, length: number): Awaitable<number[]>
   writeFileRecord?(file: number, record: number, values: readonly number[]): Awaitable<void>
@@ -54,4 +60,9 @@ export interface WriteEvent {
   values: readonly (boolean | number)[]
   /** File number for table 'file'. */
   file?: number
+  /**
+   * Who wrote, when the server knows: "host:port" of a network client, the port path of a serial
+   * line (see request-client.ts). Absent for writes made outside a server's dispatch.
+   */
+  client?: string
 }

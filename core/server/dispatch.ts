@@ -5,11 +5,13 @@
  * - serial line (SL §2.2): unit 0 is a broadcast — every device executes, none replies; a frame for
  *   a unit not on this server belongs to another device on the multi-drop bus and is ignored.
  */
+import { enterClient, leaveClient } from '../datastore/request-client.ts'
 import type { Awaitable } from '../datastore/types.ts'
 import type { Device } from '../device/types.ts'
 import { prepare, type PduWriter } from '../pdu/codec.ts'
 import type { RequestHandler } from './handler.ts'
 import type { Responder } from './listener.ts'
+import { forwardToRemote, type RemoteUnit } from './remote-unit.ts'
 
 /** What the dispatcher needs of a server context (core/datastore ServerContext fits). */
 export interface DeviceDirectory {
@@ -17,6 +19,10 @@ export interface DeviceDirectory {
   units(): number[]
   unknownUnitException(): number | undefined
   readonly isSingle: boolean
+  /** The unit answered by another device (a remote unit), if `unit` is one. */
+  remote?(unit: number): RemoteUnit | undefined
+  /** Every remote unit (a serial broadcast goes to them too). */
+  remotes?(): RemoteUnit[]
 }
 
 /** Every device a directory holds (one for a single-device context). */
@@ -50,6 +56,8 @@ function networkDevice(directory: DeviceDirectory, unit: number): Device | undef
 
 /** Dispatches a request that came over a network transport. */
 export function dispatchNetwork(directory: DeviceDirectory, handler: RequestHandler, unit: number, pdu: Buffer): Awaitable<PduWriter | null> {
+  const remote = directory.remote?.(unit)
+  if (remote) return forwardToRemote(remote, pdu, false)
   const device = networkDevice(directory, unit)
   if (!device) {
     const exception = directory.unknownUnitException()
@@ -59,27 +67,47 @@ export function dispatchNetwork(directory: DeviceDirectory, handler: RequestHand
   return handler.handle(device, pdu, false)
 }
 
-/** The network listener's responder for a directory of devices. */
+/** The network listener's responder for a directory of devices; data calls see the client as currentClient(). */
 export function serveDevices(directory: DeviceDirectory, handler: RequestHandler): Responder {
-  return (_client, unit, pdu) => dispatchNetwork(directory, handler, unit, pdu)
+  return (client, unit, pdu) => {
+    const previous = enterClient(client.remote)
+    try {
+      return dispatchNetwork(directory, handler, unit, pdu)
+    } finally {
+      leaveClient(previous)
+    }
+  }
 }
 
-/** Dispatches a request seen on a serial line shared with other devices. */
+/** Dispatches a request seen on a serial line shared with other devices; `line` (the port path) is the currentClient(). */
 export function dispatchSerial(
   directory: DeviceDirectory,
   devices: readonly Device[],
   handler: RequestHandler,
   unit: number,
   pdu: Buffer,
+  line?: string,
 ): Awaitable<PduWriter | null> {
+  const previous = enterClient(line)
+  try {
+    return dispatchOnLine(directory, devices, handler, unit, pdu)
+  } finally {
+    leaveClient(previous)
+  }
+}
+
+function dispatchOnLine(directory: DeviceDirectory, devices: readonly Device[], handler: RequestHandler, unit: number, pdu: Buffer): Awaitable<PduWriter | null> {
   for (const d of devices) d.diagnostics.frameSeen()
   if (unit === 0) {
     for (const d of devices) {
       const done = handler.handle(d, pdu, true)
       if (done instanceof Promise) done.catch(() => {})
     }
+    for (const r of directory.remotes?.() ?? []) void forwardToRemote(r, pdu, true)
     return null
   }
+  const remote = directory.remote?.(unit)
+  if (remote) return forwardToRemote(remote, pdu, false)
   const device = directory.get(unit)
   return device ? handler.handle(device, pdu, false) : null
 }

@@ -63,11 +63,13 @@ export const EXECUTORS: Record<string, Executor> = {
   writeMultipleRegisters: (r: T.WriteMultipleRegistersRequest, d) =>
     then(d.data.writeRegisters(r.address, r.values), () => ({ function: 'writeMultipleRegisters', address: r.address, quantity: r.values.length })),
   maskWriteRegister: (r: T.MaskWriteRegister, d) => maskWrite(d, r),
-  // §6.17: the write is performed before the read.
+  // §6.17: the write is performed before the read; as one step when the data can (atomic for async stores).
   readWriteMultipleRegisters: (r: T.ReadWriteMultipleRegistersRequest, d) =>
-    then(d.data.writeRegisters(r.writeAddress, r.values), () =>
-      then(d.data.readRegisters('holdingRegisters', r.readAddress, r.readQuantity), (values) => ({ function: 'readWriteMultipleRegisters', values })),
-    ),
+    d.data.readWriteRegisters
+      ? then(d.data.readWriteRegisters(r.writeAddress, r.values, r.readAddress, r.readQuantity), (values) => ({ function: 'readWriteMultipleRegisters', values }))
+      : then(d.data.writeRegisters(r.writeAddress, r.values), () =>
+          then(d.data.readRegisters('holdingRegisters', r.readAddress, r.readQuantity), (values) => ({ function: 'readWriteMultipleRegisters', values })),
+        ),
   readFileRecord: (r: T.ReadFileRecordRequest, d) => readFileRecords(d, r),
   writeFileRecord: (r: T.WriteFileRecord, d) => writeFileRecords(d, r),
   readFifoQueue: (r: T.ReadFifoQueueRequest, d) => {

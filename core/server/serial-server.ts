@@ -90,7 +90,7 @@ export class ModbusSerialServer extends EventEmitter {
   private onFrame(adu: Adu): void {
     this.stats.frames++
     const devices = devicesOf(this.options.context)
-    const result = dispatchSerial(this.options.context, devices, this.handler, adu.unit, adu.pdu)
+    const result = dispatchSerial(this.options.context, devices, this.handler, adu.unit, adu.pdu, this.address.path)
     const unit = adu.unit
     if (result instanceof Promise) result.then((w) => this.respond(unit, w))
     else this.respond(unit, result)

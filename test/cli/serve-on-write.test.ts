@@ -1,13 +1,16 @@
 /**
- * `modbridge serve --on-write ndjson`: every accepted write is one JSON line on stdout, and the
- * logs move to stderr so that stdout stays parseable. The CLI is spawned directly (startCli waits
- * on stdout, which here carries only writes).
+ * `modbridge serve --on-write ndjson`: every accepted write is one JSON line on stdout, naming the
+ * client that wrote it ("host:port" on TCP, the port path on a serial line), and the logs move to
+ * stderr so that stdout stays parseable. The CLI is spawned directly (startCli waits on stdout,
+ * which here carries only writes).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { connectClient, ModbusExceptionError, type ModbusClient } from '../../core/index.ts'
+import { connectClient, encodeRequest, ModbusExceptionError, type ModbusClient } from '../../core/index.ts'
+import { ptyPair, type PtyPair } from '../helpers/pty.ts'
+import { rawClient } from '../helpers/raw-tcp.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const BIN = fileURLToPath(new URL('../../cli/modbridge.js', import.meta.url))
@@ -17,13 +20,14 @@ let proc: ChildProcess | undefined
 let client: ModbusClient | undefined
 let out = ''
 let err = ''
+let served = ''
 
 test.before(async () => {
   proc = spawn(process.execPath, [BIN, 'serve', '--listen', 'tcp://127.0.0.1:0', '--on-write', 'ndjson'], { stdio: ['ignore', 'pipe', 'pipe'] })
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()))
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()))
-  const address = await waitFor(() => err.match(/serving (tcp:\/\/127\.0\.0\.1:\d+)/)?.[1] ?? (proc!.exitCode !== null ? `exited: ${err}` : ''), 'serve to log its address on stderr', 15000)
-  client = connectClient(address, { timeout: 2000 })
+  served = await waitFor(() => err.match(/serving (tcp:\/\/127\.0\.0\.1:\d+)/)?.[1] ?? (proc!.exitCode !== null ? `exited: ${err}` : ''), 'serve to log its address on stderr', 15000)
+  client = connectClient(served, { timeout: 2000 })
 })
 
 test.after(async () => {
@@ -45,7 +49,7 @@ test('logs go to stderr, and stdout holds nothing before the first write', () =>
   assert.is(out, '')
 })
 
-test('each accepted write is one JSON line: time, unit, table, address, values', async () => {
+test('each accepted write is one JSON line: time, unit, table, address, values, client', async () => {
   await client!.writeRegisters(1, 10, [1, 2, 0xffff])
   await client!.writeCoil(1, 7, true)
   await client!.writeRegister(1, 3, 42)
@@ -53,11 +57,13 @@ test('each accepted write is one JSON line: time, unit, table, address, values',
   await waitFor(() => lines().length >= 4, 'four JSON lines on stdout')
   const got = lines()
   for (const l of got) assert.match(String(l.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+  const who = got[0].client
+  assert.match(String(who), /^127\.0\.0\.1:\d+$/)
   assert.equal(got.map(({ time: _, ...rest }) => rest), [
-    { unit: 1, table: 'holdingRegisters', address: 10, values: [1, 2, 0xffff] },
-    { unit: 1, table: 'coils', address: 7, values: [true] },
-    { unit: 1, table: 'holdingRegisters', address: 3, values: [42] },
-    { unit: 1, table: 'coils', address: 100, values: [true, false, true] },
+    { unit: 1, table: 'holdingRegisters', address: 10, values: [1, 2, 0xffff], client: who },
+    { unit: 1, table: 'coils', address: 7, values: [true], client: who },
+    { unit: 1, table: 'holdingRegisters', address: 3, values: [42], client: who },
+    { unit: 1, table: 'coils', address: 100, values: [true, false, true], client: who },
   ])
 })
 
@@ -75,4 +81,65 @@ test('a refused write (exception 02) prints nothing', async () => {
   assert.equal(lines().slice(before).map((l) => [l.table, l.address, l.values]), [['holdingRegisters', 4, [5]]])
 })
 
+test('client is the writer\'s own address and port: two connections, two clients; mask and read/write multiple too', async () => {
+  const raw = await rawClient(Number(served.split(':').pop()))
+  try {
+    const before = lines().length
+    raw.send(1, 1, encodeRequest({ function: 'writeSingleRegister', address: 30, value: 3 }))
+    await raw.reply(1)
+    raw.send(2, 1, encodeRequest({ function: 'maskWriteRegister', address: 30, andMask: 0xfffe, orMask: 0 }))
+    await raw.reply(2)
+    await client!.readWriteRegisters(1, 0, 1, 31, [7])
+    await waitFor(() => lines().length === before + 3, 'three more lines')
+    const [a, b, c] = lines().slice(before)
+    const mine = `127.0.0.1:${raw.socket.localPort}`
+    assert.equal([a.client, a.address, a.values], [mine, 30, [3]])
+    assert.equal([b.client, b.address, b.values], [mine, 30, [2]])
+    assert.equal([c.address, c.values], [31, [7]])
+    assert.match(String(c.client), /^127\.0\.0\.1:\d+$/)
+    assert.is.not(c.client, mine)
+  } finally {
+    await raw.close()
+  }
+})
+
 test.run()
+
+// ---
+
+const serial = suite('serve --on-write ndjson on a serial line')
+let line: PtyPair | undefined
+let serialProc: ChildProcess | undefined
+let serialOut = ''
+let serialErr = ''
+
+serial.before(async () => {
+  line = await ptyPair()
+  serialProc = spawn(process.execPath, [BIN, 'serve', '--listen', `rtu://${line.b}?baud=115200`, '--on-write', 'ndjson'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  serialProc.stdout!.on('data', (c: Buffer) => (serialOut += c.toString()))
+  serialProc.stderr!.on('data', (c: Buffer) => (serialErr += c.toString()))
+  await waitFor(() => /serving rtu:/.test(serialErr) || serialProc!.exitCode !== null, 'serve to log the serial line on stderr', 15000)
+})
+
+serial.after(async () => {
+  if (serialProc && serialProc.exitCode === null) {
+    const exited = new Promise((r) => serialProc!.once('exit', r))
+    serialProc.kill('SIGTERM')
+    await exited
+  }
+  await line?.close()
+})
+
+serial('client is the path of the serial port the write came in on', async () => {
+  const c = connectClient(`rtu://${line!.a}?baud=115200`, { timeout: 2000 })
+  try {
+    await c.writeRegister(1, 9, 99)
+    await waitFor(() => serialOut.includes('\n'), 'a JSON line')
+  } finally {
+    await c.close()
+  }
+  const { time: _, ...rest } = JSON.parse(serialOut.split('\n')[0]) as Record<string, unknown>
+  assert.equal(rest, { unit: 1, table: 'holdingRegisters', address: 9, values: [99], client: line!.b })
+})
+
+serial.run()

@@ -123,6 +123,25 @@ test('optional methods the source has are passed through and checked', async () 
   assert.equal(await unit.readFifoQueue!(0), [9])
   assert.is((await rejection(() => unit.readFifoQueue!(1))).exceptionCode, 0x03)
 })
+test('readWriteRegisters passes through as one call, and what it returns is checked like a read', async () => {
+  const plain = asyncUnit(new DelayedMapSource())
+  assert.is(plain.readWriteRegisters, undefined, 'absent stays absent: the handler writes, then reads')
+  const calls: string[] = []
+  const unit = asyncUnit({
+    readRegisters: () => [],
+    writeRegisters: () => {},
+    readWriteRegisters: (w, values, r, n) => {
+      calls.push(`${w} ${values.join(',')} ${r} ${n}`)
+      return later(() => (r === 9 ? [1, 70000] : Array.from({ length: r === 3 ? n - 1 : n }, (_, i) => r + i)))
+    },
+  })
+  assert.equal(await unit.readWriteRegisters!(1, [5, 6], 2, 3), [2, 3, 4])
+  assert.equal(calls, ['1 5,6 2 3'])
+  const bad = await rejection(() => unit.readWriteRegisters!(0, [1], 9, 2))
+  assert.is(bad.exceptionCode, 0x04)
+  assert.match(bad.message, /readWriteRegisters\(0x0000, 1 values, 0x0009, 2\) returned 70000 at index 1/)
+  assert.is((await rejection(() => unit.readWriteRegisters!(0, [1], 3, 4))).exceptionCode, 0x04, 'too few values is a device failure too')
+})
 test('a sync source stays sync: no promise is added on that path', () => {
   const unit = asyncUnit(new MemoryUnit({ holdingRegisters: registers(0, [1, 2]) }))
   const result = unit.readRegisters('holdingRegisters', 0, 2)
