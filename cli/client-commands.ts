@@ -23,6 +23,12 @@ const FILE_OPTIONS: OptionSet = {
   record: { requiresArg: true, describe: 'record number 0..9999 (read/write file; default 0)', coerce: integerOption('--record', 0, 0x270f) },
 }
 
+const MAP_OPTIONS: OptionSet = {
+  map: { type: 'string', requiresArg: true, describe: 'device file (serve --device) whose named points to read, instead of <what>' },
+  name: { type: 'string', array: true, requiresArg: true, describe: 'point of --map to read (repeatable)' },
+  all: { type: 'boolean', describe: 'read every point of the --map unit' },
+}
+
 const WRITE_OPTIONS: OptionSet = {
   value: { type: 'string', requiresArg: true, describe: 'one value: coil 1/0, on/off, true/false; register a number of --type; string: the text' },
   values: { type: 'string', requiresArg: true, describe: 'comma-separated values (coils: 1/0, on/off, true/false)' },
@@ -46,7 +52,7 @@ export function commandOptions(command: ClientCommand, mode: CommandMode): Optio
   const common = { ...connectionOptions(mode), ...OUTPUT_OPTIONS }
   switch (command) {
     case 'read':
-      return { ...common, ...ADDRESS_OPTIONS, ...QUANTITY_OPTION, ...TYPE_OPTIONS, ...FILE_OPTIONS, ...POLL_OPTIONS }
+      return { ...common, ...ADDRESS_OPTIONS, ...QUANTITY_OPTION, ...TYPE_OPTIONS, ...FILE_OPTIONS, ...MAP_OPTIONS, ...POLL_OPTIONS }
     case 'write':
       return { ...common, ...ADDRESS_OPTIONS, ...TYPE_OPTIONS, ...WRITE_OPTIONS, ...FILE_OPTIONS }
     case 'diag':
@@ -65,6 +71,7 @@ function groups<T>(y: Argv<T>, options: OptionSet): Argv<T> {
     ['Connection:', has(['target', 'unit', 'timeout', 'retries'])],
     ['Addressing:', has(['address', 'base', 'quantity', 'file', 'record', 'read-address', 'read-quantity'])],
     ['Values:', has(['type', 'byte-order', 'word-order', 'swap', 'value', 'values', 'and', 'or', 'data', 'code', 'object'])],
+    ['Points:', has(['map', 'name', 'all'])],
     ['Polling:', has(['interval', 'polls'])],
     ['Output:', has(['format', 'json', 'timestamp'])],
   ]
@@ -77,18 +84,19 @@ export function clientCommands(mode: CommandMode, run: ClientRunner): CommandMod
   const ex = (text: string) => (mode === 'cli' ? text.replace(/^/, '$0 ') : text)
   const target = mode === 'cli' ? ' --target tcp://127.0.0.1:5020' : ''
   const read: CommandModule = {
-    command: 'read <what>',
+    command: 'read [what]',
     describe: 'Read coils, discrete inputs, holding or input registers (typed), a FIFO, a file record, or a serial-line status',
     builder: (y: Argv) =>
       groups(
         y
-          .positional('what', { type: 'string', describe: `${READ_KINDS.join(' | ')}, or a Modicon reference (40001)` })
+          .positional('what', { type: 'string', describe: `${READ_KINDS.join(' | ')}, or a Modicon reference (40001); leave out with --map` })
           .options(commandOptions('read', mode)),
         commandOptions('read', mode),
       )
         .example(ex(`read holding${target} --address 0 --quantity 10`), 'ten registers from address 0')
         .example(ex(`read 40001${target} -n 2 --type float32 --swap`), 'two floats from holding address 0, words swapped')
         .example(ex(`read input${target} --interval 500 --format csv`), 'poll every 500 ms as CSV until Ctrl-C')
+        .example(ex(`read --map device.json --name flow${target}`), 'the point "flow" of unit 1, as the device file maps it')
         .epilog(ADDRESSING_RULE),
     handler: (args) => run('read', args),
   }

@@ -14,6 +14,7 @@ import { parseCoilValue, parseInteger, parseIntegerList, splitList } from './num
 import type { Format } from './options.ts'
 import type { Result } from './render.ts'
 import type { Endian, PayloadOrder } from '../core/payload/index.ts'
+import { planMapRead } from './read-map.ts'
 import { decodeRegisters, encodeValues, orderFromOptions, registersPerValue, type ValueType } from './value-types.ts'
 
 /** Options every client command takes (after yargs). */
@@ -34,7 +35,8 @@ export interface TypeArgs {
 
 /** `read` after yargs. */
 export interface ReadArgs extends ClientArgs, TypeArgs {
-  what: string
+  /** What to read; absent with --map. */
+  what?: string
   address?: unknown
   base?: number
   quantity?: number
@@ -42,6 +44,10 @@ export interface ReadArgs extends ClientArgs, TypeArgs {
   record?: number
   interval?: number
   polls?: number
+  /** Device file whose named points to read (read-map.ts). */
+  map?: string
+  name?: string[]
+  all?: boolean
 }
 
 /** `write` after yargs. */
@@ -130,8 +136,15 @@ function locate(command: string, what: string, kinds: readonly string[], args: {
   return { kind: what, address: args.address === undefined ? 0 : protocolAddress(args.address, '--address', notation), notation }
 }
 
-/** Plans a `read`. */
+/** Plans a `read`: of a table (or other kind), or of named points with --map. */
 export function planRead(args: ReadArgs, defaults: Defaults = {}): Plan {
+  if (args.map !== undefined) {
+    if (args.what !== undefined) throw new ArgumentError(`read --map reads points by --name; drop ${JSON.stringify(args.what)}`)
+    refuse('read --map', args, ['address', 'base', 'quantity', ...TYPE_FLAGS, 'file', 'record'])
+    return planMapRead({ map: args.map, name: args.name, all: args.all, unit: args.unit })
+  }
+  if (args.name !== undefined || args.all) throw new ArgumentError('read: --name and --all pick points of a device file; give it with --map')
+  if (args.what === undefined) throw new ArgumentError(`read needs what to read: ${READ_KINDS.join(', ')}, a Modicon reference such as 40001, or --map FILE --name POINT`)
   const { kind, address, notation } = locate('read', String(args.what), READ_KINDS, args, defaults.base)
   const read = kind as ReadKind
   const { type, order, typed } = typeAndOrder(args, defaults)
