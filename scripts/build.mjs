@@ -27,6 +27,8 @@ for (const dir of ['pdu', 'frames', 'payload']) {
   cpSync(join(root, 'vectors', dir), join(dist, 'vectors', dir), { recursive: true, filter: (src) => statSync(src).isDirectory() || src.endsWith('.json') })
 }
 cpSync(join(root, 'vectors', 'schema.json'), join(dist, 'vectors', 'schema.json'))
+// The device-file schema for editors and other tools (the code validates with the same schema from device-schema.ts).
+cpSync(join(root, 'core', 'simulator', 'device-file.schema.json'), join(dist, 'core', 'simulator', 'device-file.schema.json'))
 
 // The code reads the version from the package.json one level above its folder (cli/version.ts and
 // conformance/runner.ts: `new URL('../package.json', import.meta.url)`). In dist/ that is this file;

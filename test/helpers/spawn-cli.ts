@@ -26,10 +26,13 @@ export function startCli(args: string[], ready: RegExp, deadlineMs = 15000): Pro
       clearTimeout(timer)
       reject(new Error(`modbridge ${args.join(' ')} exited with ${code}\nstdout: ${out}\nstderr: ${err}`))
     })
+    let isReady = false
     proc.stdout!.on('data', (c: Buffer) => {
       out += c.toString()
-      const match = out.match(ready)
+      // Once ready, later output only accumulates: the exit listeners stop() adds must stay.
+      const match = isReady ? null : out.match(ready)
       if (match) {
+        isReady = true
         clearTimeout(timer)
         proc.removeAllListeners('exit')
         resolve({
@@ -38,7 +41,7 @@ export function startCli(args: string[], ready: RegExp, deadlineMs = 15000): Pro
           output: () => out,
           stop: () =>
             new Promise<void>((done) => {
-              if (proc.exitCode !== null) return done()
+              if (proc.exitCode !== null || proc.signalCode !== null) return done()
               proc.once('exit', () => done())
               proc.kill('SIGTERM')
             }),
