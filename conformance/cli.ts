@@ -6,7 +6,8 @@
  * (target unreachable or lost for good, bad profile or arguments).
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdir } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
 import { ArgumentError, defaultRegistry } from '../core/index.ts'
 import { diffReports, renderDiff } from './diff.ts'
@@ -16,6 +17,7 @@ import type { CaseReport, ConformanceReport } from './report.ts'
 import { parseReport } from './reporters/json.ts'
 import { writeReports } from './reporters/write.ts'
 import { failsRun, runConformance } from './runner.ts'
+import { TargetCapture, withTargetCapture } from './targets/capture.ts'
 import { openTarget } from './targets/open.ts'
 
 interface RunArgs {
@@ -28,6 +30,7 @@ interface RunArgs {
   timeout: number
   silence?: number
   'fail-on': 'must' | 'should'
+  capture?: string
 }
 
 function functionList(text: string): number[] {
@@ -36,6 +39,12 @@ function functionList(text: string): number[] {
     if (!Number.isInteger(n) || n < 1 || n > 127) throw new ArgumentError(`--only: ${JSON.stringify(t)} is not a function code (hex, e.g. 03,10,2b)`)
     return n
   })
+}
+
+/** True when folder `a` is `b` or inside it. */
+function isInside(a: string, b: string): boolean {
+  const r = relative(resolve(b), resolve(a))
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r))
 }
 
 function progress(done: number, total: number, c: CaseReport): void {
@@ -103,15 +112,34 @@ const run: CommandModule<object, RunArgs> = {
       .option('timeout', { type: 'number', default: 1000, describe: 'reply window per request, ms' })
       .option('silence', { type: 'number', describe: 'how long a case that must draw no reply listens, and how long a late reply is waited for, ms (default 300 on networks, 500 on serial lines)' })
       .option('fail-on', { choices: ['must', 'should'] as const, default: 'must' as const, describe: 'which failures fail the run (exit 1); the others are warnings' })
+      .option('capture', { type: 'string', requiresArg: true, describe: 'write every frame sent and received (stray and late ones too) to this pcapng file, for Wireshark; the report links it' })
       .example('$0 conformance run --target tcp://127.0.0.1:5020 --unit 1 --out reports/sim', '')
-      .example('$0 conformance run --target "rtu:///dev/ttyUSB0?baud=19200" --unit 3 --profile device.json --level interop --only 03,10', ''),
+      .example('$0 conformance run --target "rtu:///dev/ttyUSB0?baud=19200" --unit 3 --profile device.json --level interop --only 03,10', '')
+      .example('$0 conformance run --target tcp://127.0.0.1:5020 --out reports/plc --capture reports/plc/run.pcapng', 'with a capture of the run, linked from the report'),
   async handler(args) {
     const profile = args.profile ? loadProfile(args.profile) : undefined
     const only = args.only ? functionList(args.only) : undefined
-    const report = await runConformance({ target: args.target, unit: args.unit, profile, level: args.level, only, waitMs: args.timeout, silenceMs: args.silence, failOn: args['fail-on'], onProgress: progress })
     const out = args.out ?? join('reports', new Date().toISOString().replace(/[:.]/g, '-'))
+    // The capture file is created first: a path that cannot be written stops the run before it begins.
+    // Inside the report folder, the folder is made (as the reports will make it); elsewhere it must exist.
+    let captureError: string | undefined
+    if (args.capture && isInside(dirname(args.capture), out)) await mkdir(dirname(args.capture), { recursive: true })
+    const capture = args.capture ? await TargetCapture.create(args.capture, (message) => (captureError = message)) : undefined
+    const run = () => runConformance({ target: args.target, unit: args.unit, profile, level: args.level, only, waitMs: args.timeout, silenceMs: args.silence, failOn: args['fail-on'], onProgress: progress })
+    let report: ConformanceReport
+    try {
+      report = capture ? await withTargetCapture(capture, run) : await run()
+    } finally {
+      await capture?.close()
+    }
+    if (capture && args.capture) {
+      // A path relative to the report's folder, with forward slashes: what the HTML report links.
+      report.capture = relative(out, args.capture).split(sep).join('/')
+      if (captureError) report.notes.push(`the capture is incomplete: ${captureError}`)
+    }
     await writeReports(report, out)
     process.stdout.write(summaryTable(report, out) + '\n')
+    if (capture && args.capture) process.stdout.write(`capture: ${args.capture} (${capture.file.stats.packets} packets; open it with: wireshark ${args.capture})\n`)
     process.exitCode = report.summary.stopped !== null ? 2 : report.summary.verdict === 'pass' ? 0 : 1
   },
 }

@@ -65,7 +65,8 @@ const WHEN_UNAVAILABLE: Record<UnavailableCause, ExceptionName | 'noResponse'> =
 /**
  * A running gateway. Events: 'transaction' (TransactionEvent), 'client' ('connect' | 'disconnect',
  * ListenerClient), 'refused' (remote, why), 'bus' (name, 'up' | 'down', reason), 'stray' (bus, StrayRecord),
- * 'timeout' (bus, unit, reason), 'denied' (DeniedEvent).
+ * 'timeout' (bus, unit, reason), 'denied' (DeniedEvent), 'request' (client, unit, pdu: as it arrived, the same
+ * Buffer the request's 'transaction' event carries; emitted only while someone listens, for captures).
  */
 export class Gateway extends EventEmitter {
   readonly buses = new Map<string, Bus>()
@@ -159,6 +160,7 @@ export class Gateway extends EventEmitter {
   handle(client: number, unit: number, pdu: Buffer, reply: (pdu: Buffer | null) => void): void {
     const started = performance.now()
     const code = pdu[0]
+    if (this.listenerCount('request') > 0) this.emit('request', client, unit, pdu)
     const done = (bus: string | undefined, outcome: Outcome | { kind: 'refused'; exception: number; reason: string } | { kind: 'dropped'; reason: string }) => {
       let out: Buffer | null = null
       let exception: number | undefined

@@ -12,6 +12,7 @@ import { isIPv6, type Socket } from 'node:net'
 import { createFramer, formatAddress, TransportError, type NetworkAddress, type Registry } from '../../core/index.ts'
 import { connectStream } from '../../core/transport/tls-link.ts'
 import { waitFor as waitForMs } from '../../core/transport/wait-until.ts'
+import type { TargetTap } from './capture.ts'
 import { drainUntilQuiet } from './drain.ts'
 import { ReplyObserver } from './observer.ts'
 import type { Exchange, ExchangeOptions, RawTarget, Settled } from './target.ts'
@@ -22,6 +23,8 @@ export interface NetworkTargetOptions {
   connectTimeoutMs?: number
   /** How long re-opening a connection may take in all, back-off included, ms (default 5000). */
   reconnectMs?: number
+  /** Records everything sent and received (`--capture`). */
+  tap?: TargetTap
 }
 
 /** A network connection is quiet after this long without a byte, ms (replies are matched by id). */
@@ -60,6 +63,7 @@ class NetworkTarget implements RawTarget {
     this.label = formatAddress(address)
     this.framer = address.kind === 'rtu+tcp' ? ('rtu' as const) : ('tcp' as const)
     this.observer = new ReplyObserver(this.framer, options.registry, address.kind === 'rtu+tcp')
+    this.observer.tap = options.tap
     this.encoder = createFramer(this.framer)
   }
 
@@ -69,6 +73,7 @@ class NetworkTarget implements RawTarget {
       udp.on('message', (m) => this.observer.push(m))
       udp.on('error', () => {})
       this.udp = udp
+      this.options.tap?.connected({}, { address: this.address.host, port: this.address.port })
       return
     }
     // tcp:// or tls:// (mutual TLS with the certificate the address names): the same MBAP either way.
@@ -78,13 +83,16 @@ class NetworkTarget implements RawTarget {
     socket.on('close', () => {
       if (this.socket !== socket) return
       this.socket = undefined
+      this.options.tap?.disconnected('device')
       this.observer.abandon()
     })
     this.socket = socket
+    this.options.tap?.connected({ address: socket.localAddress, port: socket.localPort }, { address: socket.remoteAddress, port: socket.remotePort })
   }
 
   beginCase(index: number): void {
     this.observer.attribution.caseIndex = index
+    this.options.tap?.caseStarted(index)
   }
 
   async settle(lateMs: number): Promise<Settled> {
@@ -128,6 +136,7 @@ class NetworkTarget implements RawTarget {
   private async drop(): Promise<void> {
     const s = this.socket
     this.socket = undefined
+    if (s) this.options.tap?.disconnected('runner')
     if (s && !s.destroyed) await new Promise<void>((r) => s.once('close', () => r()).destroy())
   }
 
@@ -147,6 +156,7 @@ class NetworkTarget implements RawTarget {
     const window = this.observer.begin(o.expect, o.waitMs, o.listen === 'silence', performance.now())
     for (const [i, c] of chunks.entries()) {
       if (i > 0 && o.chunkGapMs) await waitForMs(o.chunkGapMs)
+      this.options.tap?.sent(c, { index: i, of: chunks.length }, o.expect.unit)
       if (this.udp) this.udp.send(c, this.address.port, this.address.host)
       else this.socket?.write(c)
     }

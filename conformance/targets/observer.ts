@@ -6,6 +6,7 @@
 import { type FrameError, type FramerKind, type FrameSink, type Registry } from '../../core/index.ts'
 import { LineReceiver } from '../../core/transport/line-receiver.ts'
 import { Attribution, type Sent, type WireEvent } from './attribution.ts'
+import type { TargetTap } from './capture.ts'
 import { MbapSplitter, type SplitSink } from './mbap-splitter.ts'
 import type { ExpectedReply, ReplyFrame } from './target.ts'
 
@@ -45,6 +46,8 @@ export class ReplyObserver {
   private window: Window | undefined
   /** performance.now() of the last byte received (0 before any). */
   lastByteAt = 0
+  /** Where every frame and every unreadable byte received goes too (`--capture`). */
+  tap: TargetTap | undefined
   private chunkAt = 0
 
   private readonly split: SplitSink = {
@@ -141,6 +144,14 @@ export class ReplyObserver {
   private onFrame(f: ReplyFrame): void {
     const a = this.attribution.frame(f)
     const w = this.window
+    if (this.tap) {
+      const note =
+        a.kind === 'event' ? `${a.event.kind}: ${a.event.why}`
+        : a.kind === 'mismatched' ? `answers the function of case ${a.sent.caseIndex} under another transaction id`
+        : w && a.sent === w.sent ? undefined
+        : `reply to case ${a.sent.caseIndex}`
+      this.tap.received(f.raw, { unit: f.unit, pdu: f.pdu }, note, f.at)
+    }
     if (!w) return
     if (a.kind === 'reply' && a.sent === w.sent) {
       w.reply = f
@@ -153,6 +164,7 @@ export class ReplyObserver {
   }
 
   private onJunk(bytes: Buffer, why: string): void {
+    this.tap?.received(bytes, undefined, `framing error: ${why}`)
     const event = this.attribution.junk(bytes, why)
     const w = this.window
     if (!w) return

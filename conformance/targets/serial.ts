@@ -9,13 +9,14 @@ import { bitsPerCharacter, characterTimeUs, t15Us, t35Us } from '../../core/tran
 import { openSerialLink } from '../../core/transport/serial.ts'
 import { waitFor as waitForMs } from '../../core/transport/wait-until.ts'
 import { type ByteLink } from '../../core/transport/link.ts'
+import type { TargetTap } from './capture.ts'
 import { drainUntilQuiet } from './drain.ts'
 import { ReplyObserver } from './observer.ts'
 import type { Exchange, ExchangeOptions, RawTarget, Settled } from './target.ts'
 
 /** Opens a serial target (or adopts an open link, e.g. a virtual line). */
-export async function openSerialTarget(address: SerialAddress, registry: Registry, link?: ByteLink): Promise<RawTarget> {
-  return new SerialTarget(address, registry, link ?? (await openSerialLink(address)))
+export async function openSerialTarget(address: SerialAddress, registry: Registry, link?: ByteLink, tap?: TargetTap): Promise<RawTarget> {
+  return new SerialTarget(address, registry, link ?? (await openSerialLink(address)), tap)
 }
 
 class SerialTarget implements RawTarget {
@@ -36,6 +37,7 @@ class SerialTarget implements RawTarget {
     address: SerialAddress,
     registry: Registry,
     private readonly link: ByteLink,
+    private readonly tap?: TargetTap,
   ) {
     this.label = formatAddress(address)
     this.framer = address.kind
@@ -45,6 +47,7 @@ class SerialTarget implements RawTarget {
     this.t15Ms = t15Us(address.baud, bits) / 1000
     this.quietMs = Math.max(3, 2 * this.t35Ms)
     this.observer = new ReplyObserver(this.framer, registry, false, Math.max(2, this.t35Ms))
+    this.observer.tap = tap
     this.encoder = createFramer(this.framer)
     link.onData((chunk) => {
       this.lastActivity = performance.now()
@@ -54,6 +57,7 @@ class SerialTarget implements RawTarget {
 
   beginCase(index: number): void {
     this.observer.attribution.caseIndex = index
+    this.tap?.caseStarted(index)
   }
 
   async settle(lateMs: number): Promise<Settled> {
@@ -77,6 +81,7 @@ class SerialTarget implements RawTarget {
     for (const [i, c] of chunks.entries()) {
       if (i > 0 && o.chunkGapMs) await waitForMs(o.chunkGapMs)
       if (i > 0) sendGapsMs.push(performance.now() - lastWrite)
+      this.tap?.sent(c, { index: i, of: chunks.length }, o.expect.unit)
       await this.link.write(c)
       lastWrite = performance.now()
     }

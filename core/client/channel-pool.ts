@@ -4,7 +4,7 @@
  * each one's requests one at a time (most PLCs, and libmodbus's server, which reads one request per
  * connection per pass): more connections, more of the device's parallelism.
  */
-import type { Channel, ChannelStats, TransactionOptions } from './channel.ts'
+import type { Channel, ChannelStats, TransactionOptions, WireTap } from './channel.ts'
 import { newChannelStats } from './channel.ts'
 
 /** A channel that can tell whether its link is up. */
@@ -13,9 +13,20 @@ type Member = Channel & { readonly connected: boolean }
 /** N channels to the same device behind one Channel. */
 export class ChannelPool implements Channel {
   private readonly inFlight: number[]
+  private wireTap: WireTap | undefined
 
   constructor(private readonly members: readonly Member[]) {
     this.inFlight = members.map(() => 0)
+  }
+
+  /** Wire tap (captures): set on every member, each frame marked with its member's index as `connection`. */
+  get tap(): WireTap | undefined {
+    return this.wireTap
+  }
+
+  set tap(t: WireTap | undefined) {
+    this.wireTap = t
+    this.members.forEach((m, i) => (m.tap = t && ((dir, raw, unit, pdu, note) => t(dir, raw, unit, pdu, note, i))))
   }
 
   /** True while any connection is up. */

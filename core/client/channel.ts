@@ -19,6 +19,15 @@ export interface TransactionOptions {
  */
 export type StrayHandler = (adu: Adu, reason: string) => void
 
+/**
+ * Sees every frame a channel sends ('tx': each attempt, retries included) and receives ('rx':
+ * replies, stray frames, and bytes that formed no frame, with `unit` -1 and no `pdu`). `raw` and
+ * `pdu` are views valid during the call. `note` says why a frame is odd (stray reason, retry,
+ * framing error); `connection` tells the connections of a pool apart. For captures: a channel
+ * calls it only while it is set, so an unset tap costs nothing.
+ */
+export type WireTap = (dir: 'tx' | 'rx', raw: Buffer, unit: number, pdu: Buffer | undefined, note?: string, connection?: number) => void
+
 /** Counters every channel keeps. */
 export interface ChannelStats {
   requests: number
@@ -44,6 +53,8 @@ export interface Channel {
   connect(timeoutMs?: number): Promise<void>
   close(): Promise<void>
   readonly stats: ChannelStats
+  /** Wire tap (captures); undefined when nothing listens. */
+  tap?: WireTap
 }
 
 /** Fresh channel counters. */

@@ -14,7 +14,7 @@ import type { Registry } from '../pdu/registry.ts'
 import { connectStream } from '../transport/tls-link.ts'
 import type { TlsSettings } from '../transport/tls-settings.ts'
 import { WriteBatch } from '../transport/write-batch.ts'
-import { newChannelStats, type Channel, type StrayHandler, type TransactionOptions } from './channel.ts'
+import { newChannelStats, type Channel, type StrayHandler, type TransactionOptions, type WireTap } from './channel.ts'
 import { Backoff, type BackoffOptions } from './reconnect.ts'
 
 interface Pending {
@@ -45,6 +45,8 @@ export interface MbapChannelOptions {
 /** A pipelined MBAP channel. */
 export class MbapChannel implements Channel {
   readonly stats = newChannelStats()
+  /** Wire tap (captures): every frame sent and received while set. */
+  tap: WireTap | undefined = undefined
   private readonly pending = new Map<number, Pending>()
   private readonly framer = createTcpFramer()
   private readonly backoff: Backoff
@@ -68,6 +70,12 @@ export class MbapChannel implements Channel {
     frame: (adu: Adu) => {
       const p = this.pending.get(adu.tid)
       const error = p && p.unit === adu.unit ? this.registry.replyError(p.request, adu.pdu) : null
+      const why = !p
+        ? `no request is waiting with transaction id ${adu.tid}`
+        : p.unit !== adu.unit
+          ? `unit ${adu.unit} answered transaction ${adu.tid}, sent to unit ${p.unit}`
+          : error?.message ?? null
+      if (this.tap) this.tap('rx', adu.raw, adu.unit, adu.pdu, why ?? undefined)
       // The transaction id, unit and function say this frame answers the request, but wrongly: the
       // request fails with the PduError at once (the device did answer; waiting longer is pointless).
       if (p && error && (adu.pdu[0] & 0x7f) === p.request[0]) {
@@ -78,11 +86,6 @@ export class MbapChannel implements Channel {
         p.reject(error)
         return
       }
-      const why = !p
-        ? `no request is waiting with transaction id ${adu.tid}`
-        : p.unit !== adu.unit
-          ? `unit ${adu.unit} answered transaction ${adu.tid}, sent to unit ${p.unit}`
-          : error?.message ?? null
       if (why !== null || !p) {
         this.stats.discarded++
         this.options.onStray?.(adu, why ?? 'unmatched')
@@ -93,8 +96,9 @@ export class MbapChannel implements Channel {
       this.stats.responses++
       p.resolve(Buffer.from(adu.pdu))
     },
-    error: () => {
+    error: (err) => {
       this.stats.framingErrors++
+      if (this.tap) this.tap('rx', err.bytes, -1, undefined, err.message)
       if (this.socket) this.socket.destroy()
     },
   }
@@ -198,6 +202,7 @@ export class MbapChannel implements Channel {
       const tid = this.allocateTid()
       const adu = this.framer.encode(unit, request, tid)
       this.stats.requests++
+      if (this.tap) this.tap('tx', adu, unit, request)
       const timer = setTimeout(() => {
         this.pending.delete(tid)
         this.stats.timeouts++

@@ -14,7 +14,7 @@ import { defaultRegistry } from '../pdu/default-registry.ts'
 import type { Registry } from '../pdu/registry.ts'
 import type { ByteLink } from '../transport/link.ts'
 import { LineReceiver } from '../transport/line-receiver.ts'
-import { newChannelStats, type Channel, type StrayHandler, type TransactionOptions } from './channel.ts'
+import { newChannelStats, type Channel, type StrayHandler, type TransactionOptions, type WireTap } from './channel.ts'
 import { Backoff, type BackoffOptions } from './reconnect.ts'
 import { waitFor } from '../transport/wait-until.ts'
 
@@ -56,6 +56,8 @@ interface Waiting {
 /** A one-at-a-time serial-line channel. */
 export class SerialChannel implements Channel {
   readonly stats = newChannelStats()
+  /** Wire tap (captures): every frame sent and received while set. */
+  tap: WireTap | undefined = undefined
   private readonly line: LineReceiver
   private readonly encoder: Framer
   private readonly registry: Registry
@@ -95,6 +97,7 @@ export class SerialChannel implements Channel {
       const w = this.waiting
       const error = w && adu.unit === w.unit ? this.registry.replyError(w.request, adu.pdu) : null
       const why = !w ? 'no request is waiting' : adu.unit !== w.unit ? `unit ${adu.unit} answered while unit ${w.unit} was asked` : (error?.message ?? null)
+      if (this.tap) this.tap('rx', adu.raw, adu.unit, adu.pdu, why ?? undefined)
       if (why !== null || !w) {
         if (w && error && (adu.pdu[0] & 0x7f) === w.request[0]) w.wrong = error
         this.stats.discarded++
@@ -107,6 +110,7 @@ export class SerialChannel implements Channel {
     },
     error: (err: FrameError) => {
       this.stats.framingErrors++
+      if (this.tap) this.tap('rx', err.bytes, -1, undefined, err.message)
       this.options.onFrameError?.(err)
     },
   }
@@ -179,6 +183,7 @@ export class SerialChannel implements Channel {
       this.line.reset()
       this.line.expectReplyTo(request)
       this.stats.requests++
+      if (this.tap) this.tap('tx', adu, unit, request, attempt > 0 ? `retry ${attempt}: no valid reply to the previous attempt within ${options.timeout} ms` : undefined)
       if (silent) {
         await link.write(adu)
         this.lastActivity = performance.now()
