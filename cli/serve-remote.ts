@@ -9,7 +9,7 @@
  * does not answer in time (after the bus's retries), 0x0A when its bus is down, full or closing.
  */
 import { EXCEPTION_CODES, EXCEPTION_FLAG, formatAddress, parseAddress, type ServerContext } from '../core/index.ts'
-import type { RemoteUnit } from '../core/server/remote-unit.ts'
+import type { RemoteLine } from '../core/server/remote-unit.ts'
 import type { RemoteUnitSpec } from '../core/simulator/device-file.ts'
 import { Bus, type Outcome } from '../proxy/bus.ts'
 import { validateConfig } from '../proxy/config.ts'
@@ -51,31 +51,30 @@ export function replyFor(request: Buffer, o: Outcome): Buffer | null {
  * is not there yet leaves its bus down (answered with 0x0A) and reopening in the background.
  */
 export async function openRemoteUnits(context: ServerContext<unknown>, remotes: ReadonlyMap<number, RemoteUnitSpec>, log: Logger): Promise<RemoteBuses> {
-  const byAddress = new Map<string, Bus>()
+  const byAddress = new Map<string, { bus: Bus; line: RemoteLine }>()
   for (const [local, spec] of remotes) {
     const key = formatAddress(parseAddress(spec.remote))
-    let bus = byAddress.get(key)
-    if (!bus) {
+    let entry = byAddress.get(key)
+    if (!entry) {
       const name = `remote${byAddress.size + 1}`
       const config = validateConfig({ listen: [], buses: { [name]: { address: spec.remote } }, routes: [] }).buses[0]
-      bus = new Bus(config)
+      const bus = new Bus(config)
       bus.on('state', (state: string, reason: string) => (state === 'up' ? log.info(`remote ${key}: ${reason}`) : log.warn(`remote ${key}: down (${reason})`)))
       bus.on('timeout', (unit: number, reason: string) => log.debug(`remote ${key}: unit ${unit}: ${reason}`))
       bus.on('stray', (r: { hex: string; reason: string }) => log.debug(`remote ${key}: stray frame ${r.hex} (${r.reason})`))
-      byAddress.set(key, bus)
+      const line: RemoteLine = {
+        async forward(unit, pdu) {
+          const outcome = await bus.submit(SERVE_CLIENT, unit, pdu)
+          return unit === 0 ? null : replyFor(pdu, outcome)
+        },
+      }
+      entry = { bus, line }
+      byAddress.set(key, entry)
     }
-    const target = bus
-    const unit = spec.unit
-    const remote: RemoteUnit = {
-      async forward(pdu, broadcast) {
-        const outcome = await target.submit(SERVE_CLIENT, broadcast ? 0 : unit, pdu)
-        return broadcast ? null : replyFor(pdu, outcome)
-      },
-    }
-    context.addRemote(local, remote)
-    log.info(`unit ${local}: remote, unit ${unit} at ${key}`)
+    context.addRemote(local, entry.line, spec.unit)
+    log.info(`unit ${local}: remote, unit ${spec.unit} at ${key}`)
   }
-  const buses = [...byAddress.values()]
+  const buses = [...byAddress.values()].map((e) => e.bus)
   await Promise.all(buses.map((b) => b.start()))
   return {
     buses,

@@ -65,7 +65,7 @@ export type { MemoryUnitOptions, WriteListener } from './datastore/memory-unit.t
 export { asyncUnit } from './datastore/async-unit.ts'
 export type { AsyncSource } from './datastore/async-unit.ts'
 export { ServerContext } from './datastore/server-context.ts'
-export type { RemoteUnit } from './server/remote-unit.ts'
+export type { RemoteLine, RemoteUnit } from './server/remote-unit.ts'
 export { openStore, parseStoreSpec } from './datastore/open-store.ts'
 export type { OpenStoreOptions, StoreSpec, UnitStore } from './datastore/open-store.ts'
 export { openSqliteStore } from './datastore/sqlite-unit.ts'

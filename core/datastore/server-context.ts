@@ -3,7 +3,7 @@
  * and what to do about a unit id it does not have.
  */
 import { ArgumentError } from '../errors.ts'
-import type { RemoteUnit } from '../server/remote-unit.ts'
+import type { RemoteLine, RemoteUnit } from '../server/remote-unit.ts'
 
 /**
  * What a request for an unknown unit id gets: exception 0x0B (gateway target device failed to
@@ -122,12 +122,13 @@ export class ServerContext<D> {
   }
 
   /**
-   * Makes `unit` a remote unit: its requests go to `remote` (another device) at frame level instead of
-   * a local device. Same unit-id rules as {@link add}; a unit is either local or remote.
+   * Makes `unit` a remote unit: its requests go, at frame level, to unit `remoteUnit` (default the
+   * same id) on `line` instead of to a local device. Same unit-id rules as {@link add}; a unit is
+   * either local or remote.
    */
-  addRemote(unit: number, remote: RemoteUnit): void {
+  addRemote(unit: number, line: RemoteLine, remoteUnit: number = unit): void {
     this.checkFree(unit)
-    this.remoteUnits.set(unit, remote)
+    this.remoteUnits.set(unit, { line, unit: remoteUnit })
   }
 
   /** The remote unit at `unit`, if it is one. */
@@ -135,9 +136,9 @@ export class ServerContext<D> {
     return this.remoteUnits.get(unit)
   }
 
-  /** Every remote unit. */
-  remotes(): RemoteUnit[] {
-    return [...this.remoteUnits.values()]
+  /** Every line that carries a remote unit, once each. */
+  remoteLines(): RemoteLine[] {
+    return [...new Set([...this.remoteUnits.values()].map((r) => r.line))]
   }
 
   /** Removes the device or remote unit at `unit`; returns whether there was one. Throws ArgumentError for a single context. */

@@ -11,7 +11,7 @@ import type { Device } from '../device/types.ts'
 import { prepare, type PduWriter } from '../pdu/codec.ts'
 import type { RequestHandler } from './handler.ts'
 import type { Responder } from './listener.ts'
-import { forwardToRemote, type RemoteUnit } from './remote-unit.ts'
+import { broadcastToLines, forwardToRemote, type RemoteLine, type RemoteUnit } from './remote-unit.ts'
 
 /** What the dispatcher needs of a server context (core/datastore ServerContext fits). */
 export interface DeviceDirectory {
@@ -21,8 +21,8 @@ export interface DeviceDirectory {
   readonly isSingle: boolean
   /** The unit answered by another device (a remote unit), if `unit` is one. */
   remote?(unit: number): RemoteUnit | undefined
-  /** Every remote unit (a serial broadcast goes to them too). */
-  remotes?(): RemoteUnit[]
+  /** Every line remote units are on, once each (a serial broadcast goes to them too). */
+  remoteLines?(): RemoteLine[]
 }
 
 /** Every device a directory holds (one for a single-device context). */
@@ -57,7 +57,7 @@ function networkDevice(directory: DeviceDirectory, unit: number): Device | undef
 /** Dispatches a request that came over a network transport. */
 export function dispatchNetwork(directory: DeviceDirectory, handler: RequestHandler, unit: number, pdu: Buffer): Awaitable<PduWriter | null> {
   const remote = directory.remote?.(unit)
-  if (remote) return forwardToRemote(remote, pdu, false)
+  if (remote) return forwardToRemote(remote, pdu)
   const device = networkDevice(directory, unit)
   if (!device) {
     const exception = directory.unknownUnitException()
@@ -103,11 +103,12 @@ function dispatchOnLine(directory: DeviceDirectory, devices: readonly Device[], 
       const done = handler.handle(d, pdu, true)
       if (done instanceof Promise) done.catch(() => {})
     }
-    for (const r of directory.remotes?.() ?? []) void forwardToRemote(r, pdu, true)
+    const lines = directory.remoteLines?.()
+    if (lines) broadcastToLines(lines, pdu)
     return null
   }
   const remote = directory.remote?.(unit)
-  if (remote) return forwardToRemote(remote, pdu, false)
+  if (remote) return forwardToRemote(remote, pdu)
   const device = directory.get(unit)
   return device ? handler.handle(device, pdu, false) : null
 }

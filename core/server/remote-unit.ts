@@ -1,18 +1,24 @@
 /**
- * A unit a server answers by asking another device: the request PDU goes to `forward`, and what it
- * resolves with is sent back as the reply PDU (null: no reply, as for a broadcast or a request the
- * remote side dropped). What carries it — a gateway bus, a client — is the caller's; the server only
- * hands over bytes, so a function code the server itself does not know passes through too.
+ * Remote units: units a server answers by asking another device. A remote line is whatever carries
+ * requests to the other devices (a gateway bus, a client); a remote unit is a unit id on such a
+ * line. The server hands over bytes only, so a function code it does not know itself passes too.
+ * Several remote units may share one line; a serial broadcast goes once to each line, as unit 0.
  */
 import type { PduWriter } from '../pdu/codec.ts'
 
-/** Forwards request PDUs for one unit. `forward` must not reject: it answers with an exception PDU instead. */
-export interface RemoteUnit {
-  /** Sends `pdu` (the request, function code first) on; `broadcast`: unit 0 on a serial line, nothing comes back. */
-  forward(pdu: Buffer, broadcast: boolean): Promise<Buffer | null>
+/** Carries request PDUs to devices elsewhere. `forward` must not reject: it answers with an exception PDU instead. */
+export interface RemoteLine {
+  /** Sends `pdu` (the request, function code first) to `unit` on the line (0: broadcast); resolves with the reply PDU, or null for none. */
+  forward(unit: number, pdu: Buffer): Promise<Buffer | null>
 }
 
-/** Writes a reply PDU a remote unit returned, as it came. */
+/** A unit of a server that `unit` on `line` answers. */
+export interface RemoteUnit {
+  line: RemoteLine
+  unit: number
+}
+
+/** Writes a reply PDU a remote device returned, as it came. */
 function bytesWriter(pdu: Buffer): PduWriter {
   return {
     size: pdu.length,
@@ -23,8 +29,13 @@ function bytesWriter(pdu: Buffer): PduWriter {
   }
 }
 
-/** The reply a remote unit's forward resolves with, as the server's writer (or null for no reply). */
-export async function forwardToRemote(remote: RemoteUnit, pdu: Buffer, broadcast: boolean): Promise<PduWriter | null> {
-  const reply = await remote.forward(Buffer.from(pdu), broadcast)
-  return reply && !broadcast ? bytesWriter(reply) : null
+/** Forwards a request to a remote unit; resolves with the reply as the server's writer (or null for no reply). */
+export async function forwardToRemote(remote: RemoteUnit, pdu: Buffer): Promise<PduWriter | null> {
+  const reply = await remote.line.forward(remote.unit, Buffer.from(pdu))
+  return reply ? bytesWriter(reply) : null
+}
+
+/** Forwards a broadcast once to each line (no reply). */
+export function broadcastToLines(lines: Iterable<RemoteLine>, pdu: Buffer): void {
+  for (const line of lines) void line.forward(0, Buffer.from(pdu)).catch(() => {})
 }

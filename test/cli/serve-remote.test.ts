@@ -22,6 +22,7 @@ const test = suite('serve: remote units beside local ones')
 const silent = createLogger({ level: 'silent' })
 
 let farTcp: ModbusServer | undefined
+let farTcpAt = ''
 let farTcpData: ReturnType<typeof buildDevices> | undefined
 let rtuLine: PtyPair | undefined
 let farRtu: ModbusSerialServer | undefined
@@ -53,7 +54,7 @@ async function exceptionOf(p: Promise<unknown>): Promise<number> {
 test.before(async () => {
   farTcpData = buildDevices({ units: { '5': { holdingRegisters: { start: 0, length: 20, values: [11, 22, 33] }, coils: { start: 0, length: 16 } } } })
   farTcp = createServer('tcp://127.0.0.1:0', { context: farTcpData.context })
-  const farTcpAt = await farTcp.listen()
+  farTcpAt = await farTcp.listen()
 
   rtuLine = await ptyPair()
   const rtuDevice = buildDevices({ units: { '7': { inputRegisters: { start: 100, length: 10, values: [700, 701, 702] } } } })
@@ -141,6 +142,30 @@ test('a hostile device: foreign, lying and duplicated replies never reach the cl
   assert.ok(remotes!.buses.some((b) => b.stats().discarded > 0), 'the wrong frames were counted as stray')
 })
 
+test('a serial broadcast reaches a line shared by two remote units once', async () => {
+  const line = await ptyPair()
+  const farLine = await ptyPair()
+  const far = await hostileDevice(farLine.a, { behave: () => 'correct', baud: 115200 })
+  const local = buildDevices({ units: { '1': { holdingRegisters: { start: 0, length: 10 } } } })
+  const buses = await openRemoteUnits(local.context, new Map([[4, { remote: `rtu://${farLine.b}?baud=115200`, unit: 9 }], [6, { remote: `rtu://${farLine.b}?baud=115200`, unit: 10 }]]), silent)
+  const serial = new ModbusSerialServer({ context: local.context, address: `rtu://${line.a}?baud=115200` })
+  await serial.listen()
+  const rtuClient = connectClient(`rtu://${line.b}?baud=115200`, { timeout: 5000, retries: 0 })
+  try {
+    await rtuClient.writeRegister(0, 3, 7)
+    // A read after it on the same far line: the far device logs the broadcast, then this read.
+    assert.equal(await rtuClient.readHoldingRegisters(4, 0, 1), [registerValue(0x03, 9, 0)])
+    assert.equal(far.log.map((r) => `${r.unit}:${r.pdu}`), ['0:0600030007', '9:0300000001'], 'one broadcast on the shared line, then the read')
+  } finally {
+    await rtuClient.close()
+    await serial.close()
+    await buses.close()
+    await far.close()
+    await farLine.close()
+    await line.close()
+  }
+})
+
 test('a remote device nobody listens for: 0x0A (gateway path unavailable), and the local units still answer', async () => {
   assert.is(await exceptionOf(client!.readHoldingRegisters(8, 0, 1)), 0x0a)
   assert.equal(await client!.readHoldingRegisters(1, 0, 3), [1, 2, 3])
@@ -149,7 +174,7 @@ test('a remote device nobody listens for: 0x0A (gateway path unavailable), and t
 test('on a serial line too: a request for a remote unit is forwarded, and a broadcast write reaches local and remote units', async () => {
   const line = await ptyPair()
   const local = buildDevices({ units: { '1': { holdingRegisters: { start: 0, length: 10 } } } })
-  const far = await openRemoteUnits(local.context, new Map([[2, { remote: await farTcp!.listen(), unit: 5 }]]), silent)
+  const far = await openRemoteUnits(local.context, new Map([[2, { remote: farTcpAt, unit: 5 }]]), silent)
   const serial = new ModbusSerialServer({ context: local.context, address: `rtu://${line.a}?baud=115200` })
   await serial.listen()
   const rtuClient = connectClient(`rtu://${line.b}?baud=115200`, { timeout: 5000, retries: 0 })
@@ -179,7 +204,7 @@ test('modbridge serve --device: a device file with a remote unit beside a local 
           holdingRegisters: { start: 0, length: 10, values: [5, 6] },
           points: { ticks: { table: 'holdingRegisters', address: 8, type: 'uint16', value: 0, behaviour: { kind: 'counter', step: 1, interval: 20 } } },
         },
-        '2': { remote: await farTcp!.listen(), unit: 5 },
+        '2': { remote: farTcpAt, unit: 5 },
       },
     }),
   )
