@@ -11,6 +11,7 @@ import { ArgumentError, hex } from '../errors.ts'
 import type { ModbusExceptionError } from '../errors.ts'
 import { illegalAddress } from './device-exception.ts'
 import { currentClient } from './request-client.ts'
+import { WriteListeners } from './write-listeners.ts'
 import { FifoStore, type FifoValues } from './fifo-store.ts'
 import { FileStore, type FileValues } from './file-store.ts'
 import { SequentialBlock } from './sequential-block.ts'
@@ -71,7 +72,7 @@ export class MemoryUnit implements UnitData {
   private readonly offset: number
   private readonly files: FileStore
   private readonly fifos: FifoStore
-  private listeners: readonly WriteListener[] = []
+  private readonly listeners = new WriteListeners()
 
   constructor(options: MemoryUnitOptions = {}) {
     this.zeroMode = options.zeroMode ?? true
@@ -105,7 +106,7 @@ export class MemoryUnit implements UnitData {
     const at = address + this.offset
     if (!this.coils.has(at, values.length)) throw this.outside('coils', this.coils, address, values.length, 'bits')
     this.coils.set(at, values)
-    if (this.listeners.length > 0) this.emit({ table: 'coils', address, values: values.slice() })
+    if (this.listeners.size > 0) this.emit({ table: 'coils', address, values: values.slice() })
   }
 
   /** Write Single Register (06) / Write Multiple Registers (10) and the write of 17; fires onWrite. */
@@ -114,7 +115,7 @@ export class MemoryUnit implements UnitData {
     const at = address + this.offset
     if (!block.has(at, values.length)) throw this.outside('holdingRegisters', block, address, values.length, 'registers')
     block.set(at, values)
-    if (this.listeners.length > 0) this.emit({ table: 'holdingRegisters', address, values: values.slice() })
+    if (this.listeners.size > 0) this.emit({ table: 'holdingRegisters', address, values: values.slice() })
   }
 
   /**
@@ -128,7 +129,7 @@ export class MemoryUnit implements UnitData {
     // Spec over PyModbus: PyModbus 2.0 computes (cur & and) | or, which lets OR bits through where AND is 1.
     const result = ((block.get(at, 1)[0] & andMask) | (orMask & ~andMask)) & 0xffff
     block.set(at, [result])
-    if (this.listeners.length > 0) this.emit({ table: 'holdingRegisters', address, values: [result] })
+    if (this.listeners.size > 0) this.emit({ table: 'holdingRegisters', address, values: [result] })
     return result
   }
 
@@ -140,7 +141,7 @@ export class MemoryUnit implements UnitData {
   /** Write File Record (15), one sub-request; fires onWrite with table 'file', address = record. */
   writeFileRecord(file: number, record: number, values: readonly number[]): void {
     this.files.write(file, record, values)
-    if (this.listeners.length > 0) this.emit({ table: 'file', file, address: record, values: values.slice() })
+    if (this.listeners.size > 0) this.emit({ table: 'file', file, address: record, values: values.slice() })
   }
 
   /** Read FIFO Queue (18): the queued values, left in the queue. */
@@ -157,14 +158,7 @@ export class MemoryUnit implements UnitData {
    * already been stored. Returns a function that unsubscribes this registration.
    */
   onWrite(listener: WriteListener): () => void {
-    this.listeners = [...this.listeners, listener]
-    let subscribed = true
-    return () => {
-      if (!subscribed) return
-      subscribed = false
-      const i = this.listeners.indexOf(listener)
-      if (i >= 0) this.listeners = [...this.listeners.slice(0, i), ...this.listeners.slice(i + 1)]
-    }
+    return this.listeners.add(listener)
   }
 
   /** Stores registers from protocol `address` on, as the device's own change: no onWrite. */
@@ -215,17 +209,7 @@ export class MemoryUnit implements UnitData {
   private emit(event: WriteEvent): void {
     const client = currentClient()
     if (client !== undefined) event.client = client
-    let failed = false
-    let first: unknown
-    for (const listener of this.listeners) {
-      try {
-        listener(event)
-      } catch (err) {
-        if (!failed) first = err
-        failed = true
-      }
-    }
-    if (failed) throw first
+    this.listeners.emit(event)
   }
 
   private outside(table: TableName, block: DataBlock<boolean> | DataBlock<number>, address: number, count: number, unit: string): ModbusExceptionError {

@@ -1,5 +1,5 @@
 /**
- * WriteListeners: the onWrite registrations of a store unit, with MemoryUnit's rules — listeners
+ * WriteListeners: the onWrite registrations of a unit (MemoryUnit and the store units) — listeners
  * run in order, all of them even when one throws, and the first error is rethrown afterwards
  * (the request then answers 0x04, the write having been stored).
  */

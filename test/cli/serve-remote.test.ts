@@ -4,7 +4,6 @@
  * loopback, an RTU server on a socat PTY, a hostile RTU device on another PTY, and a port nobody
  * listens on.
  */
-import { createServer as createNetServer } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { buildDevices, connectClient, createServer, ModbusExceptionError, type ModbusClient, type ModbusServer } from '../../core/index.ts'
@@ -17,6 +16,8 @@ import { join } from 'node:path'
 import { startCli } from '../helpers/spawn-cli.ts'
 import { hostileDevice, registerValue, type HostileDevice } from '../helpers/hostile-device.ts'
 import { ptyPair, type PtyPair } from '../helpers/pty.ts'
+import { exceptionReply } from '../helpers/throws.ts'
+import { unusedPort } from '../helpers/ports.ts'
 
 const test = suite('serve: remote units beside local ones')
 const silent = createLogger({ level: 'silent' })
@@ -31,25 +32,6 @@ let hostile: HostileDevice | undefined
 let remotes: RemoteBuses | undefined
 let server: ModbusServer | undefined
 let client: ModbusClient | undefined
-
-/** A loopback port nobody listens on (bound, then released). */
-async function deadPort(): Promise<number> {
-  const s = createNetServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as { port: number }).port
-  await new Promise((r) => s.close(r))
-  return port
-}
-
-async function exceptionOf(p: Promise<unknown>): Promise<number> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof ModbusExceptionError) return err.exceptionCode
-    throw err
-  }
-  throw new Error('expected an exception reply')
-}
 
 test.before(async () => {
   farTcpData = buildDevices({ units: { '5': { holdingRegisters: { start: 0, length: 20, values: [11, 22, 33] }, coils: { start: 0, length: 16 } } } })
@@ -72,7 +54,7 @@ test.before(async () => {
       [3, { remote: `rtu://${rtuLine.b}?baud=115200`, unit: 7 }],
       [4, { remote: `rtu://${hostileLine.b}?baud=115200`, unit: 9 }],
       [6, { remote: `rtu://${hostileLine.b}?baud=115200`, unit: 10 }],
-      [8, { remote: `tcp://127.0.0.1:${await deadPort()}`, unit: 1 }],
+      [8, { remote: `tcp://127.0.0.1:${await unusedPort()}`, unit: 1 }],
     ]),
     silent,
   )
@@ -109,7 +91,7 @@ test('a remote unit on Modbus/TCP answers with the far device unit 5 data, and a
 })
 
 test("the far device's own exceptions come back as they are", async () => {
-  assert.is(await exceptionOf(client!.readHoldingRegisters(2, 19, 5)), 0x02)
+  assert.is((await exceptionReply(() => client!.readHoldingRegisters(2, 19, 5))).exceptionCode, 0x02)
 })
 
 test('a remote unit on an RTU line answers with the far device unit 7 data', async () => {
@@ -167,7 +149,7 @@ test('a serial broadcast reaches a line shared by two remote units once', async 
 })
 
 test('a remote device nobody listens for: 0x0A (gateway path unavailable), and the local units still answer', async () => {
-  assert.is(await exceptionOf(client!.readHoldingRegisters(8, 0, 1)), 0x0a)
+  assert.is((await exceptionReply(() => client!.readHoldingRegisters(8, 0, 1))).exceptionCode, 0x0a)
   assert.equal(await client!.readHoldingRegisters(1, 0, 3), [1, 2, 3])
 })
 

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import { unusedPort } from './ports.ts'
 
 /** A running (or stopped, restartable) redis-server. */
 export interface RedisServer {
@@ -21,18 +22,6 @@ const live = new Set<ChildProcess>()
 process.on('exit', () => {
   for (const p of live) p.kill('SIGKILL')
 })
-
-/** A port nobody listens on right now (the kernel's pick for port 0, released again). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 /** Runs redis-server on `port` and resolves once it logs that it accepts connections. */
 function run(port: number, deadlineMs: number): Promise<ChildProcess> {
@@ -73,7 +62,7 @@ function run(port: number, deadlineMs: number): Promise<ChildProcess> {
 export async function startRedis(deadlineMs = 10_000): Promise<RedisServer> {
   let lastError: unknown
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort()
+    const port = await unusedPort()
     let proc: ChildProcess | undefined
     try {
       proc = await run(port, deadlineMs)

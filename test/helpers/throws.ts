@@ -33,3 +33,23 @@ export async function rejects(p: Promise<unknown>, type: Function, check?: (e: a
     check?.(err)
   }
 }
+
+/** The error `run` rejects (or throws) with; fails the test when it resolves. */
+export async function failure(run: () => unknown): Promise<Error> {
+  try {
+    await run()
+  } catch (err) {
+    if (err instanceof assert.Assertion) throw err
+    assert.instance(err, Error, `got ${String(err)}`)
+    return err as Error
+  }
+  assert.unreachable('expected a failure')
+  throw new Error('unreachable')
+}
+
+/** The exception reply `run` rejects with (a ModbusExceptionError); fails the test otherwise. */
+export async function exceptionReply(run: () => unknown): Promise<ModbusExceptionError> {
+  const err = await failure(run)
+  assert.instance(err, ModbusExceptionError, `got ${String(err)}`)
+  return err as ModbusExceptionError
+}

@@ -4,17 +4,18 @@
  * programs left invalid, atomic mask write and read/write multiple (with a non-atomic control to
  * show the race test can fail), Redis absent at start, and Redis going away and coming back.
  */
-import { createServer as createNetServer } from 'node:net'
 import { createClient } from 'redis'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ArgumentError, ModbusExceptionError, TransportError } from '../../../core/errors.ts'
+import { ArgumentError, TransportError } from '../../../core/errors.ts'
 import { asyncUnit, openRedisStore, parseRedisUrl, redisKey, StoredUnit, type RedisStore, type StoreBackend } from '../../../core/datastore/index.ts'
 import { buildDevices, createDevice, encodeRequest, type DeviceFile, type ModbusClient } from '../../../core/index.ts'
 import { RequestHandler } from '../../../core/server/handler.ts'
 import { startRedis, type RedisServer } from '../../helpers/redis-server.ts'
 import { clients, closeAll, maskWriteRace, readWriteRace, serveStore } from '../../helpers/store-server.ts'
 import { waitFor } from '../../helpers/wait.ts'
+import { exceptionReply, failure } from '../../helpers/throws.ts'
+import { unusedPort } from '../../helpers/ports.ts'
 
 const FILE: DeviceFile = {
   units: {
@@ -43,36 +44,6 @@ async function open(options: Parameters<typeof openRedisStore>[2] = {}, prefix =
   const store = await openRedisStore(`${redis!.url}?prefix=${prefix}`, templates(), options)
   stores.push(store)
   return store
-}
-
-async function exceptionOf(run: () => unknown): Promise<ModbusExceptionError> {
-  try {
-    await run()
-  } catch (err) {
-    assert.instance(err, ModbusExceptionError, `got ${String(err)}`)
-    return err as ModbusExceptionError
-  }
-  assert.unreachable('expected an exception')
-  throw new Error('unreachable')
-}
-
-async function failure(run: () => Promise<unknown>): Promise<Error> {
-  try {
-    await run()
-  } catch (err) {
-    assert.instance(err, Error)
-    return err as Error
-  }
-  assert.unreachable('expected a failure')
-  throw new Error('unreachable')
-}
-
-async function deadPort(): Promise<number> {
-  const s = createNetServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as { port: number }).port
-  await new Promise((r) => s.close(r))
-  return port
 }
 
 // ---
@@ -183,13 +154,13 @@ test('hostile values: text, out of range, negative, fractions, padding and missi
   for (const [field, value, why] of cases) {
     if (value === null) await peer!.hDel('bad:1:hr', field)
     else await peer!.hSet('bad:1:hr', field, value)
-    const err = await exceptionOf(() => unit.readRegisters('holdingRegisters', 0, 8))
+    const err = await exceptionReply(() => unit.readRegisters('holdingRegisters', 0, 8))
     assert.is(err.exceptionCode, 4)
     assert.match(err.message, why)
     await peer!.hSet('bad:1:hr', field, '0')
   }
   await peer!.hSet('bad:1:co', '2', 'true')
-  assert.match((await exceptionOf(() => unit.readBits('coils', 0, 4))).message, /bad:1:co field 2 holds "true", not 0 or 1/)
+  assert.match((await exceptionReply(() => unit.readBits('coils', 0, 4))).message, /bad:1:co field 2 holds "true", not 0 or 1/)
   assert.is(reasons.length, cases.length + 1)
   assert.match(reasons[0], /^redis redis:\/\/127\.0\.0\.1:\d+\/0 unit 1: read failed: bad:1:hr field 1 holds "abc"/)
   assert.equal(await unit.readRegisters('holdingRegisters', 0, 8), [100, 0, 0, 0, 0, 0, 0, 0])
@@ -199,10 +170,10 @@ test('hostile values: a mask write on a register Redis holds as "abc" (or not at
   const store = await open({}, 'badmask')
   const unit = asyncUnit(store.unit(1)!)
   await peer!.hSet('badmask:1:hr', '7', 'abc')
-  assert.is((await exceptionOf(() => unit.maskWriteRegister!(7, 0, 1))).exceptionCode, 4)
+  assert.is((await exceptionReply(() => unit.maskWriteRegister!(7, 0, 1))).exceptionCode, 4)
   assert.is(await peer!.hGet('badmask:1:hr', '7'), 'abc')
   await peer!.hDel('badmask:1:hr', '8')
-  assert.match((await exceptionOf(() => unit.maskWriteRegister!(8, 0, 1))).message, /field 8 has no value/)
+  assert.match((await exceptionReply(() => unit.maskWriteRegister!(8, 0, 1))).message, /field 8 has no value/)
   assert.is(await peer!.hGet('badmask:1:hr', '8'), null)
   await peer!.hSet('badmask:1:hr', '9', '61440')
   assert.is(await unit.maskWriteRegister!(9, 0x0f0f, 0x00f5), ((61440 & 0x0f0f) | (0x00f5 & ~0x0f0f)) & 0xffff)
@@ -212,8 +183,8 @@ test('addresses outside the map answer 0x02 without a round trip to Redis', asyn
   const store = await open({}, 'map')
   await peer!.hSet('map:2:hr', '150', '1')
   const two = asyncUnit(store.unit(2)!)
-  assert.is((await exceptionOf(() => two.readRegisters('holdingRegisters', 150, 1))).exceptionCode, 2)
-  assert.is((await exceptionOf(() => asyncUnit(store.unit(1)!).writeRegisters(39, [1, 2]))).exceptionCode, 2)
+  assert.is((await exceptionReply(() => two.readRegisters('holdingRegisters', 150, 1))).exceptionCode, 2)
+  assert.is((await exceptionReply(() => asyncUnit(store.unit(1)!).writeRegisters(39, [1, 2]))).exceptionCode, 2)
 })
 
 test('the race test can fail: a store that reads, then writes, loses mask writes made in the same tick; this store does not', async () => {
@@ -299,7 +270,7 @@ test('hostile Redis: a key of the layout that is not a hash fails the open with 
 })
 
 test('Redis not running at start: TransportError at once, naming the address', async () => {
-  const port = await deadPort()
+  const port = await unusedPort()
   const err = await failure(() => openRedisStore(`redis://127.0.0.1:${port}/0`, templates()))
   assert.instance(err, TransportError)
   assert.is(err.message, `redis store redis://127.0.0.1:${port}/0: cannot connect (connect ECONNREFUSED 127.0.0.1:${port}); is redis-server running there?`)
@@ -332,10 +303,10 @@ outage('requests answer 0x04 while Redis is down (reported once, not per request
     await own.stop()
     await waitFor(() => status.length > 0, 'the connection loss to be reported')
     for (let i = 0; i < 3; i++) {
-      const err = await exceptionOf(() => c.readHoldingRegisters(1, 0, 2))
+      const err = await exceptionReply(() => c.readHoldingRegisters(1, 0, 2))
       assert.is(err.exceptionCode, 4)
     }
-    assert.is((await exceptionOf(() => c.writeRegister(1, 1, 2))).exceptionCode, 4)
+    assert.is((await exceptionReply(() => c.writeRegister(1, 1, 2))).exceptionCode, 4)
     assert.equal(errors, [], 'failures while Redis is known to be down are not reported one by one')
     assert.is(status.length, 1)
     assert.match(status[0], /^warn: redis redis:\/\/127\.0\.0\.1:\d+\/0: connection lost .*requests answer exception 04 until it is back$/)

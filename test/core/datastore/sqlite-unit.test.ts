@@ -10,11 +10,12 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ArgumentError, ModbusExceptionError, TransportError } from '../../../core/errors.ts'
+import { ArgumentError, TransportError } from '../../../core/errors.ts'
 import { asyncUnit, isPromiseLike, openSqliteStore, sqliteTableName, type SqliteStore } from '../../../core/datastore/index.ts'
 import { buildDevices, type DeviceFile } from '../../../core/index.ts'
 import { clients, closeAll, maskWriteRace, readWriteRace, serveStore } from '../../helpers/store-server.ts'
 import { waitFor } from '../../helpers/wait.ts'
+import { exceptionReply, failure } from '../../helpers/throws.ts'
 
 const FILE: DeviceFile = {
   units: {
@@ -50,28 +51,6 @@ function rows(path: string, table: string): [number, unknown][] {
   } finally {
     db.close()
   }
-}
-
-async function exceptionOf(run: () => unknown): Promise<ModbusExceptionError> {
-  try {
-    await run()
-  } catch (err) {
-    assert.instance(err, ModbusExceptionError, `got ${String(err)}`)
-    return err as ModbusExceptionError
-  }
-  assert.unreachable('expected an exception')
-  throw new Error('unreachable')
-}
-
-async function openError(run: () => Promise<unknown>): Promise<Error> {
-  try {
-    await run()
-  } catch (err) {
-    assert.instance(err, Error)
-    return err as Error
-  }
-  assert.unreachable('expected the open to fail')
-  throw new Error('unreachable')
 }
 
 // ---
@@ -160,10 +139,10 @@ test('addresses outside the device file map answer 0x02 before the database is a
   const store = await openStore(fresh())
   const one = asyncUnit(store.unit(1)!)
   const two = asyncUnit(store.unit(2)!)
-  assert.is((await exceptionOf(() => one.readRegisters('holdingRegisters', 19, 2))).exceptionCode, 2)
-  assert.is((await exceptionOf(() => one.writeBits(16, [true]))).exceptionCode, 2)
-  assert.is((await exceptionOf(() => two.readRegisters('holdingRegisters', 100, 3))).exceptionCode, 2)
-  assert.match((await exceptionOf(() => two.writeRegisters(102, [1]))).message, /holdingRegisters/)
+  assert.is((await exceptionReply(() => one.readRegisters('holdingRegisters', 19, 2))).exceptionCode, 2)
+  assert.is((await exceptionReply(() => one.writeBits(16, [true]))).exceptionCode, 2)
+  assert.is((await exceptionReply(() => two.readRegisters('holdingRegisters', 100, 3))).exceptionCode, 2)
+  assert.match((await exceptionReply(() => two.writeRegisters(102, [1]))).message, /holdingRegisters/)
   assert.equal(two.readRegisters('holdingRegisters', 100, 2), [7, 8])
 })
 
@@ -181,13 +160,13 @@ test('hostile data: a value another program stored that is not a register answer
   const store = await openStore(path, { onError: (m) => reasons.push(m) })
   const unit = asyncUnit(store.unit(1)!)
   assert.equal(unit.readRegisters('holdingRegisters', 0, 3), [100, 101, 102])
-  const bad = await exceptionOf(() => unit.readRegisters('holdingRegisters', 2, 2))
+  const bad = await exceptionReply(() => unit.readRegisters('holdingRegisters', 2, 2))
   assert.is(bad.exceptionCode, 4)
   assert.match(bad.message, /unit1_holding_registers address 3 holds "abc", not an integer 0\.\.65535/)
-  assert.is((await exceptionOf(() => unit.readRegisters('holdingRegisters', 4, 1))).exceptionCode, 4)
-  assert.is((await exceptionOf(() => unit.readRegisters('holdingRegisters', 5, 1))).exceptionCode, 4)
-  assert.is((await exceptionOf(() => unit.readBits('coils', 0, 1))).exceptionCode, 4)
-  assert.is((await exceptionOf(() => unit.maskWriteRegister!(3, 0, 1))).exceptionCode, 4)
+  assert.is((await exceptionReply(() => unit.readRegisters('holdingRegisters', 4, 1))).exceptionCode, 4)
+  assert.is((await exceptionReply(() => unit.readRegisters('holdingRegisters', 5, 1))).exceptionCode, 4)
+  assert.is((await exceptionReply(() => unit.readBits('coils', 0, 1))).exceptionCode, 4)
+  assert.is((await exceptionReply(() => unit.maskWriteRegister!(3, 0, 1))).exceptionCode, 4)
   assert.is(reasons.length, 5)
   assert.match(reasons[0], /^sqlite .* unit 1: read failed: unit1_holding_registers address 3 holds "abc"/)
   assert.match(reasons[2], /address 5 holds 1\.5/)
@@ -201,7 +180,7 @@ test('a row deleted by another program answers 0x04 until the next open restores
   const other = new Database(path)
   other.prepare('DELETE FROM unit1_input_registers WHERE address = 2').run()
   other.close()
-  const err = await exceptionOf(() => asyncUnit(store.unit(1)!).readRegisters('inputRegisters', 0, 4))
+  const err = await exceptionReply(() => asyncUnit(store.unit(1)!).readRegisters('inputRegisters', 0, 4))
   assert.is(err.exceptionCode, 4)
   assert.match(err.message, /unit1_input_registers address 2 has no value/)
   await store.close()
@@ -219,8 +198,8 @@ test('hostile neighbour: while another program holds the write lock, a write ans
   holder.exec('BEGIN EXCLUSIVE')
   holder.prepare('UPDATE unit1_holding_registers SET value = 1 WHERE address = 0').run()
   try {
-    assert.is((await exceptionOf(() => unit.writeRegisters(1, [5]))).exceptionCode, 4)
-    assert.is((await exceptionOf(() => unit.maskWriteRegister!(1, 0, 1))).exceptionCode, 4)
+    assert.is((await exceptionReply(() => unit.writeRegisters(1, [5]))).exceptionCode, 4)
+    assert.is((await exceptionReply(() => unit.maskWriteRegister!(1, 0, 1))).exceptionCode, 4)
     assert.equal(unit.readRegisters('holdingRegisters', 0, 2), [100, 101], 'readers see the last committed values')
   } finally {
     holder.exec('ROLLBACK')
@@ -352,7 +331,7 @@ hostile('a file that is not an SQLite database: ArgumentError naming the file, n
   const path = join(badDir, 'notes.db')
   const text = 'these are notes, not a database\n'.repeat(200)
   writeFileSync(path, text)
-  const err = await openError(() => openSqliteStore(path, templates()))
+  const err = await failure(() => openSqliteStore(path, templates()))
   assert.instance(err, ArgumentError)
   assert.match(err.message, /^sqlite store .*notes\.db: the file is not an SQLite database \(SQLITE_NOTADB/)
   assert.not.match(err.message, /\n/)
@@ -364,16 +343,16 @@ hostile('a truncated database (a valid header, the rest cut off) is refused with
   await s.close()
   const cut = join(badDir, 'cut.db')
   writeFileSync(cut, readFileSync(good).subarray(0, 100))
-  const err = await openError(() => openSqliteStore(cut, templates()))
+  const err = await failure(() => openSqliteStore(cut, templates()))
   assert.instance(err, ArgumentError)
   assert.match(err.message, /^sqlite store .*cut\.db: the database file is damaged \(SQLITE_CORRUPT/)
 })
 
 hostile('a directory, or a path whose directory is missing: ArgumentError', async () => {
-  const a = await openError(() => openSqliteStore(badDir, templates()))
+  const a = await failure(() => openSqliteStore(badDir, templates()))
   assert.instance(a, ArgumentError)
   assert.match(a.message, /cannot open or create the file/)
-  const b = await openError(() => openSqliteStore(join(badDir, 'no', 'such', 'dir.db'), templates()))
+  const b = await failure(() => openSqliteStore(join(badDir, 'no', 'such', 'dir.db'), templates()))
   assert.instance(b, ArgumentError)
   assert.match(b.message, /directory does not exist/)
 })
@@ -389,12 +368,12 @@ hostile('a read-only file (immutable, so even root cannot write it): ArgumentErr
     immutable = false
   }
   if (immutable) {
-    const err = await openError(() => openSqliteStore(path, templates(buildDevicesWithMoreRows())))
+    const err = await failure(() => openSqliteStore(path, templates(buildDevicesWithMoreRows())))
     assert.instance(err, ArgumentError)
     assert.match(err.message, /the file is read-only/)
   } else {
     // chattr is not supported on this file system: a read-only file system path stands in.
-    const err = await openError(() => openSqliteStore('/proc/modbridge-store.db', templates()))
+    const err = await failure(() => openSqliteStore('/proc/modbridge-store.db', templates()))
     assert.instance(err, ArgumentError)
     assert.match(err.message, /cannot open or create the file/)
   }
@@ -407,7 +386,7 @@ hostile('a database another connection holds locked: TransportError after the op
   const holder = new Database(path)
   holder.exec('BEGIN EXCLUSIVE')
   try {
-    const err = await openError(() => openSqliteStore(path, templates(), { openTimeoutMs: 200 }))
+    const err = await failure(() => openSqliteStore(path, templates(), { openTimeoutMs: 200 }))
     assert.instance(err, TransportError)
     assert.match(err.message, /the database is locked by another program \(waited 200 ms\)/)
   } finally {
@@ -419,12 +398,12 @@ hostile('a database another connection holds locked: TransportError after the op
 })
 
 hostile('better-sqlite3 missing or its native module broken: ArgumentError with the install command', async () => {
-  const missing = await openError(() =>
+  const missing = await failure(() =>
     openSqliteStore(join(badDir, 'x.db'), templates(), { loadLibrary: () => Promise.reject(Object.assign(new Error("Cannot find package 'better-sqlite3'"), { code: 'ERR_MODULE_NOT_FOUND' })) }),
   )
   assert.instance(missing, ArgumentError)
   assert.match(missing.message, /better-sqlite3 package is not available \(Cannot find package 'better-sqlite3'\); install it with: npm install better-sqlite3@12/)
-  const broken = await openError(() =>
+  const broken = await failure(() =>
     openSqliteStore(join(badDir, 'y.db'), templates(), {
       loadLibrary: async () => ({
         default: function Database() {
