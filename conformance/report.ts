@@ -32,6 +32,8 @@ export interface WireNote {
   why: string
   /** True for a whole frame, false for bytes that form none. */
   frame: boolean
+  /** Late and duplicate replies: the id of the case that was running when it arrived, when that is another case. */
+  arrivedIn?: string
 }
 
 /** An id in the reply that differs from the request's. */

@@ -146,6 +146,8 @@ export async function runConformance(o: RunOptions): Promise<ConformanceReport> 
       for (const e of events) {
         const c = cases[e.caseIndex]
         const note: WireNote = { kind: e.kind, hex: e.hex, afterMs: e.afterMs, why: e.why, frame: e.frame }
+        const during = e.arrivedDuring === undefined ? undefined : cases[e.arrivedDuring]
+        if (c && during && during !== c) note.arrivedIn = during.id
         if (!c) {
           notes.push(`before the first case (probe): ${e.kind} ${e.hex}: ${e.why}`)
           continue

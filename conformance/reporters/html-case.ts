@@ -124,7 +124,7 @@ const WIRE_WORDS: Record<WireNote['kind'], string> = {
 export function wireNotes(c: CaseReport, framer: string): string {
   if (c.wire.length === 0) return ''
   const items = c.wire.map((w) => {
-    const when = w.afterMs === null ? '' : ` · ${html(formatMs(w.afterMs))} after the request`
+    const when = (w.afterMs === null ? '' : ` · ${html(formatMs(w.afterMs))} after the request`) + (w.arrivedIn ? ` · arrived while <code>${html(w.arrivedIn)}</code> ran` : '')
     const decoded = w.frame ? decodedLine(decodeSide(w.hex, framer, c.request)) : '<p class="decoded bad">not a frame: bytes that form none</p>'
     return `<li class="wire-${w.kind}"><span class="badge wire">${html(w.kind)}</span> <span class="muted">${html(WIRE_WORDS[w.kind] ?? w.kind)}${when}</span>` +
       `${plainHex(w.hex)}${decoded}<p class="why">${html(w.why)}</p></li>`

@@ -17,6 +17,8 @@ export interface WireEvent {
   kind: 'late' | 'duplicate' | 'stray'
   /** The case that caused it (late, duplicate) or that was running when it arrived (stray). */
   caseIndex: number
+  /** The case that was running when it arrived (set when recorded). */
+  arrivedDuring?: number
   /** The bytes, spaced hex. */
   hex: string
   /** Late and duplicate: ms from the request that caused it to its last byte. */
@@ -129,6 +131,7 @@ export class Attribution {
   }
 
   private record(e: WireEvent): WireEvent {
+    e.arrivedDuring = this.caseIndex
     this.events.push(e)
     return e
   }

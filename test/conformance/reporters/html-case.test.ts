@@ -56,5 +56,9 @@ test('wire notes: kind, when, bytes, decoded or not a frame, why', () => {
   assert.match(html, '<p class="decoded bad">not a frame: bytes that form none</p><p class="why">noise &lt;x&gt;</p>')
   assert.is(wireNotes(caseReport({ id: 'none' }), 'rtu'), '')
 })
+test('a late reply that arrived during another case says which', () => {
+  const c = caseReport({ id: 'l', wire: [{ kind: 'late', hex: '01 03 02 00 0a 38 43', afterMs: 1500, why: 'a late reply', frame: true, arrivedIn: 'fc03.<next>' }] })
+  assert.match(wireNotes(c, 'rtu'), ' · 1500 ms after the request · arrived while <code>fc03.&lt;next&gt;</code> ran</span>')
+})
 
 test.run()

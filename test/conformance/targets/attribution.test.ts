@@ -27,6 +27,7 @@ tcp('a reply that comes after its window is that case\'s late reply, not the nex
   a.open({ unit: 1, pdu: READ, tid: 2 }, 5)
   const late = a.frame(frame([0x03, 0x02, 0, 1], { tid: 1, at: 20 }))
   assert.equal(late.kind === 'event' && [late.event.kind, late.event.caseIndex, late.event.afterMs], ['late', 1, 20])
+  assert.is(late.kind === 'event' && late.event.arrivedDuring, 2, 'and it says where it arrived: while case 2 ran')
 })
 tcp('a frame with an id no request carried is mismatched when it answers the open request, stray otherwise', () => {
   const a = new Attribution(defaultRegistry, true)
