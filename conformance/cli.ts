@@ -17,7 +17,7 @@ import type { CaseReport, ConformanceReport } from './report.ts'
 import { parseReport } from './reporters/json.ts'
 import { writeReports } from './reporters/write.ts'
 import { failsRun, runConformance } from './runner.ts'
-import { TargetCapture, withTargetCapture } from './targets/capture.ts'
+import { TargetCapture } from './targets/capture.ts'
 import { openTarget } from './targets/open.ts'
 
 interface RunArgs {
@@ -125,10 +125,9 @@ const run: CommandModule<object, RunArgs> = {
     let captureError: string | undefined
     if (args.capture && isInside(dirname(args.capture), out)) await mkdir(dirname(args.capture), { recursive: true })
     const capture = args.capture ? await TargetCapture.create(args.capture, (message) => (captureError = message)) : undefined
-    const run = () => runConformance({ target: args.target, unit: args.unit, profile, level: args.level, only, waitMs: args.timeout, silenceMs: args.silence, failOn: args['fail-on'], onProgress: progress })
     let report: ConformanceReport
     try {
-      report = capture ? await withTargetCapture(capture, run) : await run()
+      report = await runConformance({ target: args.target, unit: args.unit, profile, level: args.level, only, waitMs: args.timeout, silenceMs: args.silence, failOn: args['fail-on'], onProgress: progress, capture })
     } finally {
       await capture?.close()
     }

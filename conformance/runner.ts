@@ -22,6 +22,7 @@ import { openTarget } from './targets/open.ts'
 import type { WireEvent } from './targets/attribution.ts'
 import type { RawTarget } from './targets/target.ts'
 import { summarizeTimes } from './timing.ts'
+import type { TargetCapture } from './targets/capture.ts'
 
 /** Options of a run. */
 export interface RunOptions {
@@ -46,6 +47,8 @@ export interface RunOptions {
   reconnectMs?: number
   /** Serial: an open link instead of the port (virtual lines, tests). */
   link?: ByteLink
+  /** Records every frame sent and received into this capture (`conformance run --capture`). */
+  capture?: TargetCapture
   /**
    * What every function code means (default: the built-in registry). A registry with user function
    * codes makes the runner judge their requests and replies as it judges the built-in ones.
@@ -126,7 +129,7 @@ export async function runConformance(o: RunOptions): Promise<ConformanceReport> 
   const registry = o.registry ?? defaultRegistry
   let target: RawTarget
   try {
-    target = await openTarget(o.target, { link: o.link, registry, reconnectMs: o.reconnectMs })
+    target = await openTarget(o.target, { link: o.link, registry, reconnectMs: o.reconnectMs, capture: o.capture })
   } catch (err) {
     throw new TransportError(`cannot reach ${o.target}: ${(err as Error).message}`, { cause: err })
   }

@@ -11,10 +11,8 @@
  *   (core/capture/line-recorder.ts); a request sent in pieces is recorded piece by piece, as plain
  *   data, since no piece is a frame on its own.
  *
- * The capture reaches the target through `openTarget`'s options, or — for runs started by code that
- * does not pass it on — through the scope `withTargetCapture` sets around the run.
+ * The capture reaches the target through `openTarget`'s options (runConformance's `capture`).
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { formatAddress, type Address } from '../../core/index.ts'
 import { CaptureFile, type CaptureStats } from '../../core/capture/capture-file.ts'
 import { ipv4Of, parseIpv4, type Endpoint } from '../../core/capture/ip-packets.ts'
@@ -35,18 +33,6 @@ export interface TargetTap {
   sent(bytes: Buffer, chunk: { index: number; of: number }, unit: number, at?: number): void
   /** A frame received, and what it was (undefined: the awaited reply). */
   received(raw: Buffer, frame: UnitPdu | undefined, note: string | undefined, at?: number): void
-}
-
-const scope = new AsyncLocalStorage<TargetCapture>()
-
-/** Runs `run` with `capture` as the capture of every target opened inside it. */
-export function withTargetCapture<T>(capture: TargetCapture, run: () => Promise<T>): Promise<T> {
-  return scope.run(capture, run)
-}
-
-/** The capture of the scope the caller runs in, if any. */
-export function targetCaptureInScope(): TargetCapture | undefined {
-  return scope.getStore()
 }
 
 /** A pcapng file the targets of a run record into. */

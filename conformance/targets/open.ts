@@ -3,7 +3,7 @@
  */
 import { defaultRegistry, isSerial, parseAddress, type Registry } from '../../core/index.ts'
 import { type ByteLink } from '../../core/transport/link.ts'
-import { targetCaptureInScope, type TargetCapture } from './capture.ts'
+import type { TargetCapture } from './capture.ts'
 import { openNetworkTarget } from './network.ts'
 import { openSerialTarget } from './serial.ts'
 import type { RawTarget } from './target.ts'
@@ -16,7 +16,7 @@ export interface OpenOptions {
   registry?: Registry
   /** Network: how long re-opening a dropped connection may take, back-off included, ms. */
   reconnectMs?: number
-  /** Records what the target sends and receives; default: the capture of the scope (withTargetCapture), if any. */
+  /** Records what the target sends and receives. */
   capture?: TargetCapture
 }
 
@@ -24,6 +24,6 @@ export interface OpenOptions {
 export function openTarget(address: string, options: OpenOptions = {}): Promise<RawTarget> {
   const a = parseAddress(address)
   const registry = options.registry ?? defaultRegistry
-  const tap = (options.capture ?? targetCaptureInScope())?.forTarget(a)
+  const tap = options.capture?.forTarget(a)
   return isSerial(a) ? openSerialTarget(a, registry, options.link, tap) : openNetworkTarget(a, { registry, reconnectMs: options.reconnectMs, tap })
 }
