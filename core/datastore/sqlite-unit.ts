@@ -164,17 +164,21 @@ export class SqliteStore {
   readonly seeded: number
   private readonly stored = new Map<number, StoredUnit>()
 
-  /** Use openSqliteStore. */
+  /**
+   * Use openSqliteStore. `backends` are the unit tables by unit id and `closeDb` closes the database
+   * (both made by openSqliteStore: the package's types do not name better-sqlite3's).
+   */
   constructor(
     readonly path: string,
-    private readonly db: Database,
+    backends: ReadonlyMap<number, StoreBackend>,
+    private readonly closeDb: () => void,
     templates: ReadonlyMap<number, MemoryUnit>,
     seeded: number,
     onError: ((message: string) => void) | undefined,
   ) {
     this.seeded = seeded
     for (const [unit, template] of templates) {
-      this.stored.set(unit, new StoredUnit(template, new SqliteTables(db, unit), { label: `sqlite ${path} unit ${unit}`, onError }))
+      this.stored.set(unit, new StoredUnit(template, backends.get(unit)!, { label: `sqlite ${path} unit ${unit}`, onError }))
     }
   }
 
@@ -190,7 +194,7 @@ export class SqliteStore {
 
   /** Closes the database (checkpointing the WAL); requests after this answer 0x04. */
   async close(): Promise<void> {
-    if (this.db.open) this.db.close()
+    this.closeDb()
   }
 }
 
@@ -251,7 +255,8 @@ export async function openSqliteStore(path: string, templates: ReadonlyMap<numbe
     })
     seed.immediate()
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 250))}`)
-    return new SqliteStore(path, db, templates, seeded, options.onError)
+    const backends = new Map([...templates.keys()].map((unit) => [unit, new SqliteTables(db, unit)] as const))
+    return new SqliteStore(path, backends, () => db.open && db.close(), templates, seeded, options.onError)
   } catch (err) {
     db.close()
     throw openError(path, err, openTimeout)
