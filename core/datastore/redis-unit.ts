@@ -62,6 +62,12 @@ interface RedisClient {
 export interface RedisStoreOptions {
   /** How long the first connection may take, ms. Default 3000. */
   connectTimeoutMs?: number
+  /**
+   * How long one command may take, ms; past it the request answers 0x04 (a Redis that is connected
+   * but stuck must not hold Modbus requests until the client gives up). Default: the URL's `timeout`
+   * parameter, else 1000.
+   */
+  commandTimeoutMs?: number
   /** Told why a request answered 0x04 (a bad or missing value, a failed command); silent while Redis is known to be down. */
   onError?: (message: string) => void
   /** Told when the connection is lost ('warn') and when it is back ('info'). */
@@ -75,9 +81,11 @@ export interface RedisTarget {
   url: string
   prefix: string
   label: string
+  /** The URL's `timeout` parameter (ms per command), if given. */
+  timeoutMs?: number
 }
 
-/** Parses redis://[user:password@]host[:port][/db][?prefix=name] (or rediss:// for TLS). */
+/** Parses redis://[user:password@]host[:port][/db][?prefix=name&timeout=ms] (or rediss:// for TLS). */
 export function parseRedisUrl(text: string): RedisTarget {
   let u: URL
   try {
@@ -91,10 +99,12 @@ export function parseRedisUrl(text: string): RedisTarget {
   if (!/^\d{1,5}$/.test(db)) throw new ArgumentError(`redis store: database ${JSON.stringify(db)} in ${JSON.stringify(text)} is not a number`)
   const prefix = u.searchParams.get('prefix') ?? 'modbridge'
   if (!/^[\w.:-]{1,64}$/.test(prefix)) throw new ArgumentError(`redis store: prefix ${JSON.stringify(prefix)} must be 1..64 letters, digits, _ . : -`)
-  for (const key of u.searchParams.keys()) if (key !== 'prefix') throw new ArgumentError(`redis store: unknown URL parameter ${JSON.stringify(key)} (prefix)`)
+  for (const key of u.searchParams.keys()) if (key !== 'prefix' && key !== 'timeout') throw new ArgumentError(`redis store: unknown URL parameter ${JSON.stringify(key)} (prefix, timeout)`)
+  const timeout = u.searchParams.get('timeout')
+  if (timeout !== null && !(/^\d{1,6}$/.test(timeout) && Number(timeout) >= 1)) throw new ArgumentError(`redis store: timeout ${JSON.stringify(timeout)} must be a number of milliseconds, 1..999999`)
   const auth = u.username || u.password ? `${u.username}${u.password ? ':' + u.password : ''}@` : ''
   const hostPort = `${u.hostname}${u.port ? ':' + u.port : ''}`
-  return { url: `${u.protocol}//${auth}${hostPort}/${db}`, prefix, label: `${u.protocol}//${hostPort}/${db}` }
+  return { url: `${u.protocol}//${auth}${hostPort}/${db}`, prefix, label: `${u.protocol}//${hostPort}/${db}`, ...(timeout === null ? {} : { timeoutMs: Number(timeout) }) }
 }
 
 /** A Lua script, run by its SHA1 (EVALSHA) and sent whole only when Redis does not have it cached. */
@@ -147,6 +157,35 @@ function fields(address: number, quantity: number): string[] {
   const out = new Array<string>(quantity)
   for (let i = 0; i < quantity; i++) out[i] = String(address + i)
   return out
+}
+
+/** Rejects with a TransportError when `p` has not settled within `ms`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TransportError(`redis did not answer ${what} within ${ms} ms`)), ms)
+  })
+  return Promise.race([p, late]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * The client with a deadline on every data command. A command that timed out may still run in Redis
+ * later (a write can land after its request answered 0x04), as with any client-side timeout.
+ */
+function timedClient(client: RedisClient, ms: number): RedisClient {
+  return {
+    get isReady() {
+      return client.isReady
+    },
+    connect: () => client.connect(),
+    on: (event, listener) => client.on(event, listener),
+    hmGet: (key, f) => within(client.hmGet(key, f), ms, `HMGET ${key}`),
+    hSet: (key, values) => within(client.hSet(key, values), ms, `HSET ${key}`),
+    eval: (script, o) => within(client.eval(script, o), ms, `EVAL on ${o.keys[0]}`),
+    evalSha: (sha, o) => within(client.evalSha(sha, o), ms, `EVALSHA on ${o.keys[0]}`),
+    close: () => client.close(),
+    destroy: () => client.destroy(),
+  }
 }
 
 /** One unit's hashes. */
@@ -229,8 +268,9 @@ export class RedisStore {
     const onError = (message: string) => {
       if (this.up) options.onError?.(message)
     }
+    const timed = timedClient(client, options.commandTimeoutMs ?? target.timeoutMs ?? 1000)
     for (const [unit, template] of templates) {
-      this.stored.set(unit, new StoredUnit(template, new RedisTables(client, target.prefix, unit), { label: `redis ${target.label} unit ${unit}`, onError }))
+      this.stored.set(unit, new StoredUnit(template, new RedisTables(timed, target.prefix, unit), { label: `redis ${target.label} unit ${unit}`, onError }))
     }
   }
 

@@ -16,6 +16,10 @@ export interface RedisServer {
   stop(): Promise<void>
   /** Starts it again on the same port; resolves once it accepts connections. */
   start(): Promise<void>
+  /** Freezes the process (SIGSTOP): connections stay open and nothing is answered, as with a stuck server. */
+  freeze(): void
+  /** Lets a frozen process run again (SIGCONT). */
+  thaw(): void
 }
 
 const live = new Set<ChildProcess>()
@@ -80,11 +84,14 @@ export async function startRedis(deadlineMs = 10_000): Promise<RedisServer> {
           if (!p || p.exitCode !== null || p.signalCode !== null) return done()
           p.once('exit', () => done())
           p.kill('SIGKILL')
+          p.kill('SIGCONT')
         }),
       start: async () => {
         if (proc) return
         proc = await run(port, deadlineMs)
       },
+      freeze: () => void proc?.kill('SIGSTOP'),
+      thaw: () => void proc?.kill('SIGCONT'),
     }
     return server
   }

@@ -54,6 +54,7 @@ urls('redis://host:port/db with defaults: db 0, prefix modbridge; credentials st
   assert.equal(parseRedisUrl('redis://127.0.0.1:6379/0'), { url: 'redis://127.0.0.1:6379/0', prefix: 'modbridge', label: 'redis://127.0.0.1:6379/0' })
   assert.equal(parseRedisUrl('redis://127.0.0.1'), { url: 'redis://127.0.0.1/0', prefix: 'modbridge', label: 'redis://127.0.0.1/0' })
   assert.equal(parseRedisUrl('redis://u:secret@127.0.0.1:7000/3?prefix=plant.a'), { url: 'redis://u:secret@127.0.0.1:7000/3', prefix: 'plant.a', label: 'redis://127.0.0.1:7000/3' })
+  assert.equal(parseRedisUrl('redis://127.0.0.1:6379/0?timeout=250').timeoutMs, 250)
   assert.is(redisKey('modbridge', 1, 'holdingRegisters'), 'modbridge:1:hr')
   assert.is(redisKey('p', 247, 'discreteInputs'), 'p:247:di')
 })
@@ -64,6 +65,8 @@ urls('refuses other schemes, a database that is not a number, bad prefixes and u
     ['redis://127.0.0.1/x', /database "x" .* is not a number/],
     ['redis://127.0.0.1/0?prefix=a b', /prefix "a b" must be/],
     ['redis://127.0.0.1/0?db=2', /unknown URL parameter "db"/],
+    ['redis://127.0.0.1/0?timeout=0', /timeout "0" must be a number of milliseconds/],
+    ['redis://127.0.0.1/0?timeout=soon', /timeout "soon" must be/],
     ['not a url', /is not a URL/],
   ] as const) {
     try {
@@ -320,6 +323,28 @@ outage('requests answer 0x04 while Redis is down (reported once, not per request
   } finally {
     await c.close()
     await server.close()
+  }
+})
+
+outage('a Redis that stays connected but answers nothing: requests answer 0x04 within the command timeout, and are served again once it wakes', async () => {
+  const frozen = await startRedis()
+  const errors: string[] = []
+  const server = await serveStore(FILE, (t) => openRedisStore(`${frozen.url}?timeout=300`, t, { onError: (m) => errors.push(m) }))
+  const [c] = await clients(server.address, 1)
+  try {
+    assert.equal(await c.readHoldingRegisters(1, 0, 2), [100, 101])
+    frozen.freeze()
+    // The client waits far longer than the store's 300 ms: the 0x04 comes from the store's deadline.
+    assert.is((await exceptionReply(() => c.readHoldingRegisters(1, 0, 2))).exceptionCode, 4)
+    assert.is((await exceptionReply(() => c.writeRegister(1, 1, 5))).exceptionCode, 4)
+    assert.ok(errors.some((m) => /did not answer HMGET .* within 300 ms/.test(m)), errors.join('\n'))
+    frozen.thaw()
+    await waitFor(async () => (await c.readHoldingRegisters(1, 0, 2).catch(() => null)) !== null, 'reads to be served again')
+  } finally {
+    frozen.thaw()
+    await c.close()
+    await server.close()
+    await frozen.stop()
   }
 })
 
