@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert'
 import { buildDevices, connectClient, createServer, defaultDeviceFile, loadDeviceFile, ModbusError, type DeviceFile, type ModbusClient, type ModbusServer } from '../../core/index.ts'
 import { requirePymodbus, setUp, startFixture } from '../interop/helpers.ts'
 import { runCli } from '../helpers/run-cli.ts'
+import { unitList } from '../../cli/snapshot-command.ts'
 
 type TableName = 'coils' | 'discreteInputs' | 'holdingRegisters' | 'inputRegisters'
 const TABLES: TableName[] = ['coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters']
@@ -164,6 +165,50 @@ gaps('sparse ranges are found, recorded sparse, and every read (and every hole e
 })
 
 gaps.run()
+
+// ---
+
+const several = suite('snapshot: several units of one device in one file')
+const severalCtx = setUp(several, async (onClose) => {
+  const spec: DeviceFile = {
+    units: {
+      '1': { holdingRegisters: { start: 0, length: 20, values: range(0, 19).map((i) => i * 3) } },
+      '2': { inputRegisters: { start: 64, length: 10, values: range(0, 9).map((i) => 500 + i) }, coils: { start: 0, length: 9, values: [true, false, true] } },
+    },
+  }
+  const { client: original, address } = await serve(buildDevices(spec), onClose)
+  return { original, address, onClose }
+})
+
+several('--unit 1,2 (and 3, which does not answer) records units 1 and 2, leaves 3 out with a note, and the replay answers for both', async () => {
+  const { original, address, onClose } = severalCtx()
+  const path = join(dir, 'several.json')
+  const r = await runCli(['snapshot', '--target', address, '--unit', '1,2', '--unit', '3', '--out', path, '--max-seconds', '60', '--timeout', '300'], 90_000)
+  assert.is(r.code, 0, r.stderr)
+  assert.match(r.stdout, /device file written to .*\(2 unit\(s\), \d+ requests/)
+  assert.match(r.stderr, /^unit 3: nothing could be read; the unit is left out of the file$/m)
+  assert.match(r.stderr, /^unit 2: snapshot: inputRegisters: 10 address\(es\) in 1 range\(s\) \(64-73\)/m)
+  const file = JSON.parse(readFileSync(path, 'utf8')) as DeviceFile
+  assert.equal(Object.keys(file.units), ['1', '2'])
+  const { client: replay } = await serve(loadDeviceFile(path), onClose)
+  assert.equal(await replay.readHoldingRegisters(1, 0, 20), await original.readHoldingRegisters(1, 0, 20))
+  assert.equal(await replay.readInputRegisters(2, 64, 10), await original.readInputRegisters(2, 64, 10))
+  assert.equal(await replay.readCoils(2, 0, 9), await original.readCoils(2, 0, 9))
+})
+
+several('--unit refuses what is not a unit id, before connecting', async () => {
+  assert.equal(unitList(['1,2', 3, ' 7 ', '2']), [1, 2, 3, 7])
+  for (const bad of ['256', 'x', '1,,2', '-1']) {
+    try {
+      unitList([bad])
+      assert.unreachable(bad)
+    } catch (err) {
+      assert.match((err as Error).message, /--unit: expected unit ids 0\.\.255/)
+    }
+  }
+})
+
+several.run()
 
 // ---
 
