@@ -138,7 +138,7 @@ function wireSection(cases: CaseReport[], framer: string, anchors: Map<CaseRepor
   if (cases.length === 0) return ''
   const items = cases.map((c) => `<article class="wire-case" id="${anchors.get(c)}-wire"><header><span class="verdict-tag v-${c.verdict}">${c.verdict}</span> <h4>${html(c.title)}</h4> <code class="id">${html(c.id)}</code></header>${wireNotes(c, framer)}</article>`)
   return `<section id="wire-events"><h2>Stray and late frames in other cases (${cases.length})</h2>
-<p class="muted">Each is shown in the case it belongs to: a stray frame in the case that was running when it arrived, a late or duplicate reply in the case whose request caused it.</p>
+<p class="muted">Each is shown in the case it belongs to: a stray frame in the case that was running when it arrived, a late or duplicate reply in the case whose request caused it, naming the case that was running when it arrived.</p>
 ${items.join('\n')}
 </section>`
 }
