@@ -16,6 +16,16 @@ export interface CaseContext {
   framer: string
   /** The element id of each case. */
   anchor: string
+  /** Late and duplicate replies other cases caused that arrived while this one ran. */
+  arrivals?: Arrival[]
+}
+
+/** A late or duplicate reply shown where it arrived: the note, and the case whose request caused it. */
+export interface Arrival {
+  note: WireNote
+  causedBy: CaseReport
+  /** The element id of the case that caused it. */
+  anchor: string
 }
 
 /** The legend of the byte marks, shown once above the failures. */
@@ -40,7 +50,7 @@ ${requestPart(c, ctx.framer)}
 ${sidePart('Expected', 'expected', diff.expected, diff.actual, c.expected.description, decodeSide(c.expected.hex, ctx.framer, c.request))}
 ${sidePart('Actual', 'actual', diff.actual, diff.expected, c.actual.description, decodeSide(c.actual.hex, ctx.framer, c.request))}
 </div>
-${differenceNote(diff)}${idsNote(c)}${wireNotes(c, ctx.framer)}${specPart(c.spec)}
+${differenceNote(diff)}${idsNote(c)}${wireNotes(c, ctx.framer, ctx.arrivals)}${specPart(c.spec)}
 </article>`
 }
 
@@ -121,15 +131,24 @@ const WIRE_WORDS: Record<WireNote['kind'], string> = {
  * Late, duplicate and stray bytes the case saw or caused: kind, when (ms after the request), the
  * bytes, what they decode to and why they are not the reply.
  */
-export function wireNotes(c: CaseReport, framer: string): string {
-  if (c.wire.length === 0) return ''
+export function wireNotes(c: CaseReport, framer: string, arrivals: readonly Arrival[] = []): string {
+  const count = c.wire.length + arrivals.length
+  if (count === 0) return ''
   const items = c.wire.map((w) => {
     const when = (w.afterMs === null ? '' : ` · ${html(formatMs(w.afterMs))} after the request`) + (w.arrivedIn ? ` · arrived while <code>${html(w.arrivedIn)}</code> ran` : '')
-    const decoded = w.frame ? decodedLine(decodeSide(w.hex, framer, c.request)) : '<p class="decoded bad">not a frame: bytes that form none</p>'
-    return `<li class="wire-${w.kind}"><span class="badge wire">${html(w.kind)}</span> <span class="muted">${html(WIRE_WORDS[w.kind] ?? w.kind)}${when}</span>` +
-      `${plainHex(w.hex)}${decoded}<p class="why">${html(w.why)}</p></li>`
+    return wireItem(w, `${html(WIRE_WORDS[w.kind] ?? w.kind)}${when}`, framer, c.request)
   })
-  return `<div class="wire"><h5>Frames outside the exchange (${c.wire.length})</h5><ul>${items.join('')}</ul></div>\n`
+  for (const a of arrivals) {
+    const when = a.note.afterMs === null ? '' : `, ${html(formatMs(a.note.afterMs))} after it`
+    const what = `arrived while this case ran: ${a.note.kind === 'late' ? 'the late reply' : 'a second reply'} to the request of <a href="#${html(a.anchor)}"><code>${html(a.causedBy.id)}</code></a>${when}`
+    items.push(wireItem(a.note, what, framer, a.causedBy.request))
+  }
+  return `<div class="wire"><h5>Frames outside the exchange (${count})</h5><ul>${items.join('')}</ul></div>\n`
+}
+
+function wireItem(w: WireNote, what: string, framer: string, request: string | null): string {
+  const decoded = w.frame ? decodedLine(decodeSide(w.hex, framer, request)) : '<p class="decoded bad">not a frame: bytes that form none</p>'
+  return `<li class="wire-${w.kind}"><span class="badge wire">${html(w.kind)}</span> <span class="muted">${what}</span>${plainHex(w.hex)}${decoded}<p class="why">${html(w.why)}</p></li>`
 }
 
 /** The case's spec text, each cited section linked to its page, with its title and what it requires. */

@@ -10,7 +10,7 @@ import { countIn, sectionCases, type FunctionGroup } from './case-groups.ts'
 import { html } from './escape.ts'
 import { formatDuration, formatMs, functionCode, functionLabel, percent } from './format.ts'
 import { renderHistogramSvg } from './histogram-svg.ts'
-import { BYTE_LEGEND, failureBlock, specLinks, wireNotes } from './html-case.ts'
+import { BYTE_LEGEND, failureBlock, specLinks, wireNotes, type Arrival } from './html-case.ts'
 import { REPORT_CSS } from './html-style.ts'
 import { SEVERITIES, buildMatrix, type CellCounts } from './matrix.ts'
 
@@ -25,7 +25,8 @@ export function renderHtml(report: ConformanceReport): string {
   const warnings = countIn(sections.warnings)
   const passed = countIn(sections.passed)
   const skipped = countIn(sections.skipped)
-  const wireOnly = [...sections.passed, ...sections.skipped].flatMap((g) => g.cases).filter((c) => c.wire.length > 0)
+  const arrivals = arrivalsByCase(report.cases, anchors)
+  const wireOnly = [...sections.passed, ...sections.skipped].flatMap((g) => g.cases).filter((c) => c.wire.length > 0 || arrivals.has(c.id))
   const nav: [string, string][] = [
     ['#failures', `Failures and errors (${failing})`],
     ['#warnings', `Warnings (${warnings})`],
@@ -47,13 +48,13 @@ export function renderHtml(report: ConformanceReport): string {
     '<body>',
     summarySection(report),
     `<nav class="jump">${nav.map(([href, text]) => `<a href="${href}">${html(text)}</a>`).join(' · ')}</nav>`,
-    groupedBlocks('failures', `Failures and errors (${failing})`, sections.failing, framer, anchors,
+    groupedBlocks('failures', `Failures and errors (${failing})`, sections.failing, framer, anchors, arrivals,
       failing === 0 ? '<p>No failures and no errors.</p>' : BYTE_LEGEND),
-    groupedBlocks('warnings', `Warnings (${warnings})`, sections.warnings, framer, anchors,
+    groupedBlocks('warnings', `Warnings (${warnings})`, sections.warnings, framer, anchors, arrivals,
       `<p class="muted">Failed cases that do not fail the run at fail-on ${html(report.options.failOn.toUpperCase())}${warnings === 0 ? ': none.' : '.'}</p>`),
-    wireSection(wireOnly, framer, anchors),
-    collapsedSection('passed', 'Passed', sections.passed, anchors),
-    collapsedSection('skipped', 'Skipped and not run', sections.skipped, anchors),
+    wireSection(wireOnly, framer, anchors, arrivals),
+    collapsedSection('passed', 'Passed', sections.passed, anchors, arrivals),
+    collapsedSection('skipped', 'Skipped and not run', sections.skipped, anchors, arrivals),
     matrixSection(report),
     timingSection(report),
     profileSection(report),
@@ -122,43 +123,58 @@ function shellWord(path: string): string {
   return /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`
 }
 
-function groupedBlocks(id: string, heading: string, groups: FunctionGroup[], framer: string, anchors: Map<CaseReport, string>, intro: string): string {
+/** Late and duplicate replies by the id of the case that was running when they arrived. */
+function arrivalsByCase(cases: readonly CaseReport[], anchors: Map<CaseReport, string>): Map<string, Arrival[]> {
+  const out = new Map<string, Arrival[]>()
+  for (const c of cases) {
+    for (const note of c.wire) {
+      if (!note.arrivedIn) continue
+      const list = out.get(note.arrivedIn) ?? []
+      list.push({ note, causedBy: c, anchor: anchors.get(c) ?? '' })
+      out.set(note.arrivedIn, list)
+    }
+  }
+  return out
+}
+
+function groupedBlocks(id: string, heading: string, groups: FunctionGroup[], framer: string, anchors: Map<CaseReport, string>, arrivals: Map<string, Arrival[]>, intro: string): string {
   const body = groups.map((g) => {
     const n = g.cases.length
     return `<section class="fn-group" data-function="${html(functionCode(g.functionCode))}">
 <h3>${html(g.label)} <span class="count">${n} case${n === 1 ? '' : 's'}</span></h3>
-${g.cases.map((c) => failureBlock(c, { framer, anchor: anchors.get(c) ?? '' })).join('\n')}
+${g.cases.map((c) => failureBlock(c, { framer, anchor: anchors.get(c) ?? '', arrivals: arrivals.get(c.id) })).join('\n')}
 </section>`
   })
   return `<section id="${id}"><h2>${html(heading)}</h2>\n${intro}\n${body.join('\n')}\n</section>`
 }
 
 /** Cases that passed or were skipped but saw stray bytes or caused late replies: shown open, with the frames. */
-function wireSection(cases: CaseReport[], framer: string, anchors: Map<CaseReport, string>): string {
+function wireSection(cases: CaseReport[], framer: string, anchors: Map<CaseReport, string>, arrivals: Map<string, Arrival[]>): string {
   if (cases.length === 0) return ''
-  const items = cases.map((c) => `<article class="wire-case" id="${anchors.get(c)}-wire"><header><span class="verdict-tag v-${c.verdict}">${c.verdict}</span> <h4>${html(c.title)}</h4> <code class="id">${html(c.id)}</code></header>${wireNotes(c, framer)}</article>`)
+  const items = cases.map((c) => `<article class="wire-case" id="${anchors.get(c)}-wire"><header><span class="verdict-tag v-${c.verdict}">${c.verdict}</span> <h4>${html(c.title)}</h4> <code class="id">${html(c.id)}</code></header>${wireNotes(c, framer, arrivals.get(c.id))}</article>`)
   return `<section id="wire-events"><h2>Stray and late frames in other cases (${cases.length})</h2>
-<p class="muted">Each is shown in the case it belongs to: a stray frame in the case that was running when it arrived, a late or duplicate reply in the case whose request caused it, naming the case that was running when it arrived.</p>
+<p class="muted">Each is shown in the case it belongs to: a stray frame in the case that was running when it arrived, a late or duplicate reply in the case whose request caused it and again in the case that was running when it arrived.</p>
 ${items.join('\n')}
 </section>`
 }
 
 /** A section of closed <details>, one per function code, each listing its cases one per line. */
-function collapsedSection(id: string, heading: string, groups: FunctionGroup[], anchors: Map<CaseReport, string>): string {
+function collapsedSection(id: string, heading: string, groups: FunctionGroup[], anchors: Map<CaseReport, string>, arrivals: Map<string, Arrival[]>): string {
   const n = countIn(groups)
   if (n === 0) return `<section id="${id}"><h2>${heading} (0)</h2><p class="muted">None.</p></section>`
   const blocks = groups.map((g) => {
-    const items = g.cases.map((c) => caseLine(c, anchors.get(c) ?? ''))
+    const items = g.cases.map((c) => caseLine(c, anchors.get(c) ?? '', arrivals.get(c.id)?.length ?? 0))
     return `<details class="fn-group" data-function="${html(functionCode(g.functionCode))}"><summary>${html(g.label)} <span class="count">${g.cases.length}</span></summary>
 <ul class="case-list">${items.join('')}</ul></details>`
   })
   return `<section id="${id}"><h2>${heading} (${n})</h2>\n<div class="groups">${blocks.join('\n')}</div>\n</section>`
 }
 
-function caseLine(c: CaseReport, anchor: string): string {
+function caseLine(c: CaseReport, anchor: string, arrived: number): string {
   const facts = [c.severity, c.category, c.verdict === 'pass' ? formatMs(c.responseMs) : c.verdict].map(html)
   const why = c.verdict !== 'pass' && c.message ? ` <span class="why">${html(c.message)}</span>` : ''
-  const wire = c.wire.length ? ` <a class="badge wire" href="#${anchor}-wire">${c.wire.length} stray/late</a>` : ''
+  const frames = c.wire.length + arrived
+  const wire = frames ? ` <a class="badge wire" href="#${anchor}-wire">${frames} stray/late</a>` : ''
   return `<li id="${anchor}" class="v-${c.verdict}"><code class="id">${html(c.id)}</code> ${html(c.title)} <span class="muted">· ${specLinks(c.spec)} · ${facts.join(' · ')}</span>${why}${wire}</li>`
 }
 

@@ -156,6 +156,20 @@ test('a passing case with a stray frame is listed with the frame, and its line l
   assert.match(devicePage, `<a class="badge wire" href="#${anchor}-wire">1 stray/late</a>`)
   assert.not.match(page, 'id="wire-events"')
 })
+test('a late reply is shown in the case that caused it and again in the case during which it arrived, each linking the other', () => {
+  const late = { kind: 'late' as const, hex: '01 03 02 00 0a 38 43', afterMs: 1250, why: 'a late reply, 1250 ms after the request', frame: true, arrivedIn: 'fc03.next' }
+  const cases = [
+    caseReport({ id: 'fc03.slow', verdict: 'fail', message: 'no reply', actual: { hex: null, description: 'nothing' }, wire: [late] }),
+    caseReport({ id: 'fc03.next' }),
+  ]
+  const out = renderHtml(fixtureReport(cases))
+  const failure = block(out, 'fc03.slow')
+  assert.match(failure, 'arrived while <code>fc03.next</code> ran')
+  const wire = out.slice(out.indexOf('id="wire-events"'), out.indexOf('id="passed"'))
+  assert.match(wire, '<article class="wire-case" id="case-2-wire">')
+  assert.match(wire, 'arrived while this case ran: the late reply to the request of <a href="#case-1"><code>fc03.slow</code></a>, 1250 ms after it')
+  assert.match(out, '<a class="badge wire" href="#case-2-wire">1 stray/late</a>')
+})
 test('the capture is linked relative to the report, with how to open it', () => {
   const note = element(devicePage, 'capture', 'p')
   assert.match(note, '<a id="capture-link" href="capture.pcapng"><code>capture.pcapng</code></a>')
