@@ -62,9 +62,6 @@ export function commandOptions(command: ClientCommand, mode: CommandMode): Optio
   }
 }
 
-/** What the first positional of each command may be, for help and completion. */
-export const COMMAND_TARGETS: Record<'read' | 'write', readonly string[]> = { read: READ_KINDS, write: WRITE_KINDS }
-
 function groups<T>(y: Argv<T>, options: OptionSet): Argv<T> {
   const has = (names: string[]) => names.filter((n) => n in options)
   const sets: [string, string[]][] = [

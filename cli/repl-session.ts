@@ -88,6 +88,7 @@ export async function startRepl(o: ReplOptions): Promise<void> {
     format: o.format ?? 'table',
   }
   let running: AbortController | undefined
+  let pending: Promise<void> = Promise.resolve()
   const prompt = () => `modbridge:${state.unit}> `
   const output = o.output ?? process.stdout
   output.write(`connected to ${o.target} (unit ${state.unit}); help lists the commands\n`)
@@ -96,12 +97,16 @@ export async function startRepl(o: ReplOptions): Promise<void> {
     input: o.input ?? process.stdin,
     output,
     eval: (line, _context, _file, done) => {
-      execute(line).then(
-        () => done(null, undefined),
-        (err: unknown) => {
-          sink.err(`error: ${errorText(err)}\n`)
-          done(null, undefined)
-        },
+      // Commands run in the order given; input that ends (a pipe, a file) closes the session only
+      // once every command read before the end has run.
+      pending = pending.then(() =>
+        execute(line).then(
+          () => done(null, undefined),
+          (err: unknown) => {
+            sink.err(`error: ${errorText(err)}\n`)
+            done(null, undefined)
+          },
+        ),
       )
     },
     completer: (line: string) => complete(line),
@@ -269,8 +274,7 @@ export async function startRepl(o: ReplOptions): Promise<void> {
 
   await new Promise<void>((resolve) => {
     server.once('exit', () => {
-      running?.abort()
-      void state.client.close().finally(resolve)
+      void pending.then(() => state.client.close()).finally(resolve)
     })
   })
 }

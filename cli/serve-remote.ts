@@ -12,6 +12,7 @@ import { EXCEPTION_CODES, EXCEPTION_FLAG, formatAddress, parseAddress, type Serv
 import type { RemoteLine } from '../core/server/remote-unit.ts'
 import type { RemoteUnitSpec } from '../core/simulator/device-file.ts'
 import { Bus, type Outcome } from '../proxy/bus.ts'
+import { outcomeException } from '../proxy/gateway.ts'
 import { validateConfig } from '../proxy/config.ts'
 import type { Logger } from './log.ts'
 
@@ -24,25 +25,11 @@ export interface RemoteBuses {
 /** serve's requests all come from one place as far as a bus's per-client queue shares go. */
 const SERVE_CLIENT = 0
 
-function exceptionPdu(code: number, exception: number): Buffer {
-  return Buffer.from([(code | EXCEPTION_FLAG) & 0xff, exception])
-}
-
-/** The reply PDU for a bus outcome, as the gateway maps it (its default policies). */
+/** The reply PDU for a bus outcome, as the gateway answers it with its default policies (no answer: 0x0B). */
 export function replyFor(request: Buffer, o: Outcome): Buffer | null {
-  switch (o.kind) {
-    case 'reply':
-    case 'exception':
-      return o.pdu
-    case 'timeout':
-      return exceptionPdu(request[0], EXCEPTION_CODES.gatewayTargetFailedToRespond)
-    case 'unavailable':
-      return exceptionPdu(request[0], o.cause === 'expired' ? EXCEPTION_CODES.gatewayTargetFailedToRespond : EXCEPTION_CODES.gatewayPathUnavailable)
-    case 'transportError':
-      return exceptionPdu(request[0], EXCEPTION_CODES.gatewayPathUnavailable)
-    default:
-      return null
-  }
+  if (o.kind === 'reply' || o.kind === 'exception') return o.pdu
+  const exception = outcomeException(o, EXCEPTION_CODES.gatewayTargetFailedToRespond)
+  return exception === undefined ? null : Buffer.from([(request[0] | EXCEPTION_FLAG) & 0xff, exception])
 }
 
 /**

@@ -155,8 +155,8 @@ const probe: CommandModule<object, ProbeArgs> = {
   describe: 'Discover a starting device profile (claimed function codes, readable ranges, files, FIFOs, identity)',
   builder: (y: Argv) =>
     y
-      .option('target', { type: 'string', demandOption: true })
-      .option('unit', { type: 'number', default: 1 })
+      .option('target', { type: 'string', demandOption: true, describe: 'device address: tcp://, udp://, rtu+tcp://, rtu://, ascii://, binary://' })
+      .option('unit', { type: 'number', default: 1, describe: 'unit id to probe' })
       .option('out', { type: 'string', describe: 'write the profile here (default: print it)' })
       .option('timeout', { type: 'number', default: 1000, describe: 'reply timeout per request, ms' })
       .example('$0 conformance probe --target tcp://127.0.0.1:5020 --unit 1 --out device.json', ''),

@@ -14,7 +14,7 @@
  * background with back-off; meanwhile requests are unavailable at once.
  */
 import { EventEmitter } from 'node:events'
-import { defaultRegistry, hex, PduError, TimeoutError, TransportError, type Adu, type Registry } from '../core/index.ts'
+import { defaultRegistry, PduError, TimeoutError, TransportError, type Adu, type Registry } from '../core/index.ts'
 import { type ByteLink } from '../core/transport/link.ts'
 import { openChannel, type OpenChannel } from '../core/client/connect.ts'
 import { ChannelPool } from '../core/client/channel-pool.ts'

@@ -72,7 +72,7 @@ export function functionRules(path: string, v: unknown): FunctionRule[] {
 
 /** Parses "5", "1-10" or a number into a unit range; `min` is 0 where the broadcast unit may be named. */
 export function unitRange(path: string, v: unknown, min = 1): [number, number] {
-  if (typeof v === 'number') return [int(path, v, 0, 255), v]
+  if (typeof v === 'number') return [int(path, v, min, 255), v]
   const m = typeof v === 'string' ? /^(\d+)(?:-(\d+))?$/.exec(v.trim()) : null
   if (!m) fail(path, `expected a unit id or range like "1-10", got ${JSON.stringify(v)}`)
   const from = int(path, Number(m[1]), min, 255)

@@ -11,13 +11,28 @@ import type { StrayRecord } from './bus.ts'
 import type { DeniedEvent, Gateway } from './gateway.ts'
 
 /** Lets one line through per key and interval; counts the rest. */
-class RateLimit {
+export class RateLimit {
   private readonly last = new Map<string, { at: number; held: number }>()
-  constructor(private readonly intervalMs: number) {}
+  /**
+   * Keys past this many are pruned of those whose interval has ended (a scanner from many addresses
+   * must not grow the map without bound); a pruned key's held-back count is not reported.
+   */
+  constructor(
+    private readonly intervalMs: number,
+    private readonly maxKeys = 1024,
+  ) {}
+
+  /** Keys currently remembered. */
+  get size(): number {
+    return this.last.size
+  }
 
   /** The number of lines held back since the last one, or -1 when this one is held back too. */
   pass(key: string): number {
     const now = performance.now()
+    if (this.last.size >= this.maxKeys && !this.last.has(key)) {
+      for (const [k, e] of this.last) if (now - e.at >= this.intervalMs) this.last.delete(k)
+    }
     const e = this.last.get(key)
     if (e && now - e.at < this.intervalMs) {
       e.held++

@@ -63,6 +63,26 @@ const WHEN_UNAVAILABLE: Record<UnavailableCause, ExceptionName | 'noResponse'> =
 }
 
 /**
+ * The exception a bus outcome that is not a reply is answered with, or undefined for silence:
+ * `noResponse` (the noResponse policy's code, undefined for `ignore`) when the device did not answer,
+ * 0x0A when there was no path to it. Shared by the gateway and serve's remote units.
+ */
+export function outcomeException(o: Outcome, noResponse: number | undefined): number | undefined {
+  switch (o.kind) {
+    case 'timeout':
+      return noResponse
+    case 'unavailable': {
+      const rule = WHEN_UNAVAILABLE[o.cause]
+      return rule === 'noResponse' ? noResponse : EXCEPTION_CODES[rule]
+    }
+    case 'transportError':
+      return EXCEPTION_CODES.gatewayPathUnavailable
+    default:
+      return undefined
+  }
+}
+
+/**
  * A running gateway. Events: 'transaction' (TransactionEvent), 'client' ('connect' | 'disconnect',
  * ListenerClient), 'refused' (remote, why), 'bus' (name, 'up' | 'down', reason), 'stray' (bus, StrayRecord),
  * 'timeout' (bus, unit, reason), 'denied' (DeniedEvent), 'request' (client, unit, pdu: as it arrived, the same
@@ -139,23 +159,6 @@ export class Gateway extends EventEmitter {
     return new Promise((resolve) => this.handle(client.id, unit, pdu, resolve))
   }
 
-  /** The exception a non-reply outcome is answered with, or undefined for silence. */
-  private exceptionFor(o: Outcome): number | undefined {
-    const noResponse = policyException(this.config.policies.noResponse)
-    switch (o.kind) {
-      case 'timeout':
-        return noResponse
-      case 'unavailable': {
-        const rule = WHEN_UNAVAILABLE[o.cause]
-        return rule === 'noResponse' ? noResponse : EXCEPTION_CODES[rule]
-      }
-      case 'transportError':
-        return EXCEPTION_CODES.gatewayPathUnavailable
-      default:
-        return undefined
-    }
-  }
-
   /** Routes one request (a PDU the gateway may keep) and answers it through `reply` (null: no answer). */
   handle(client: number, unit: number, pdu: Buffer, reply: (pdu: Buffer | null) => void): void {
     const started = performance.now()
@@ -169,7 +172,7 @@ export class Gateway extends EventEmitter {
         out = outcome.pdu
         exception = outcome.exception
       } else {
-        exception = outcome.kind === 'refused' ? outcome.exception : outcome.kind === 'dropped' ? undefined : this.exceptionFor(outcome)
+        exception = outcome.kind === 'refused' ? outcome.exception : outcome.kind === 'dropped' ? undefined : outcomeException(outcome, policyException(this.config.policies.noResponse))
         if (exception !== undefined) out = encodeResponse({ function: code, exception })
       }
       reply(out)

@@ -37,10 +37,19 @@ function fromQuery(url: string | undefined): string | undefined {
   return q < 0 ? undefined : (new URLSearchParams(url!.slice(q + 1)).get('token') ?? undefined)
 }
 
+/** A cookie value as sent; kept as it is when its %-escapes are malformed (it then matches no token), never a throw. */
+function decodeCookie(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
 function fromCookie(headers: IncomingHttpHeaders): string | undefined {
   for (const part of (headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === TOKEN_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim())
+    if (eq > 0 && part.slice(0, eq).trim() === TOKEN_COOKIE) return decodeCookie(part.slice(eq + 1).trim())
   }
   return undefined
 }

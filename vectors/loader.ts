@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ArgumentError, type ErrorCode } from '../core/index.ts'
+import { ArgumentError, FRAMER_KINDS, type ErrorCode, type FramerKind } from '../core/index.ts'
 
 /** The vectors folder of this checkout. */
 export const VECTORS_DIR = fileURLToPath(new URL('./', import.meta.url))
@@ -38,9 +38,6 @@ export interface ExpectedFrame {
   tid?: number
   pdu: string
 }
-
-/** Framer names. */
-export type FramerKind = 'tcp' | 'rtu' | 'ascii' | 'binary'
 
 /** One frame vector. */
 export interface FrameVector {
@@ -176,7 +173,7 @@ function isStats(v: unknown): v is NonNullable<FrameVector['stats']> {
 
 /** Every frame vector for one framer (or all framers), validated. */
 export function loadFrameVectors(framer?: FramerKind): FrameVector[] {
-  const kinds: FramerKind[] = framer ? [framer] : ['tcp', 'rtu', 'ascii', 'binary']
+  const kinds: readonly FramerKind[] = framer ? [framer] : FRAMER_KINDS
   const out: FrameVector[] = []
   const ids = new Set<string>()
   for (const kind of kinds) {

@@ -141,7 +141,7 @@ export class CaptureFile {
     }
     if (this.options.maxBytes !== undefined && this.filePackets > 0 && this.fileBytes + size > this.options.maxBytes) this.startNextFile()
     const at = this.reserve(size)
-    writePacketBlock(this.slab, at, p)
+    writePacketBlock(this.slab, at, p, size)
     this.fileBytes += size
     this.filePackets++
     this.counters.packets++

@@ -137,13 +137,13 @@ export function packetBlockSize(p: PacketSpec): number {
 }
 
 /**
- * Writes the Enhanced Packet Block of `p` at `at` (packetBlockSize(p) bytes); returns the offset after it.
+ * Writes the Enhanced Packet Block of `p` at `at` (packetBlockSize(p) bytes, passed as `total`
+ * by a caller that already sized it); returns the offset after it.
  *
  *   interface id u32 | timestamp high u32 | timestamp low u32 | captured length u32 |
  *   original length u32 | data, padded | options
  */
-export function writePacketBlock(buf: Buffer, at: number, p: PacketSpec): number {
-  const total = packetBlockSize(p)
+export function writePacketBlock(buf: Buffer, at: number, p: PacketSpec, total = packetBlockSize(p)): number {
   const ts = Math.max(0, Math.round(p.timestampUs))
   buf.writeUInt32LE(EPB_TYPE, at)
   buf.writeUInt32LE(total, at + 4)

@@ -64,8 +64,10 @@ export class TcpStreamRecorder {
     const pending = this.pendingNote
     this.pendingNote = undefined
     for (let i = 0; i < frames.length; i++) {
-      const parts = [i === 0 ? pending : undefined, i === frames.length - 1 ? note : undefined].filter((p) => p !== undefined)
-      this.file.record({ interfaceId: this.interfaceId, timestampUs: ts, data: frames[i], comment: parts.length ? parts.join('; ') : undefined })
+      const first = i === 0 ? pending : undefined
+      const last = i === frames.length - 1 ? note : undefined
+      const comment = first !== undefined && last !== undefined ? `${first}; ${last}` : (first ?? last)
+      this.file.record({ interfaceId: this.interfaceId, timestampUs: ts, data: frames[i], comment })
     }
   }
 }

@@ -42,9 +42,9 @@ export class TcpConversation {
     this.opened = true
     const { syn, ack } = TCP_FLAGS
     const frames = [this.segment('client', syn)]
-    this.clientSeq = (this.clientSeq + 1) >>> 0
+    this.advance('client', 1)
     frames.push(this.segment('server', syn | ack))
-    this.serverSeq = (this.serverSeq + 1) >>> 0
+    this.advance('server', 1)
     frames.push(this.segment('client', ack))
     return frames
   }
@@ -55,8 +55,7 @@ export class TcpConversation {
     for (let start = 0; start < payload.length; start += MAX_SEGMENT) {
       const end = Math.min(payload.length, start + MAX_SEGMENT)
       frames.push(this.segment(from, TCP_FLAGS.psh | TCP_FLAGS.ack, payload, start, end))
-      if (from === 'client') this.clientSeq = (this.clientSeq + end - start) >>> 0
-      else this.serverSeq = (this.serverSeq + end - start) >>> 0
+      this.advance(from, end - start)
     }
     return frames
   }

@@ -1,6 +1,6 @@
 /**
  * Several connections to one Modbus TCP device, used as one channel: each transaction goes to the
- * connection with the fewest in flight. For devices that take several connections but work through
+ * open connection with the fewest in flight. For devices that take several connections but work through
  * each one's requests one at a time (most PLCs, and libmodbus's server, which reads one request per
  * connection per pass): more connections, more of the device's parallelism.
  */
@@ -45,9 +45,20 @@ export class ChannelPool implements Channel {
     await Promise.all(this.members.map((m) => m.connect(timeoutMs)))
   }
 
+  /**
+   * Sends on the connected member with the fewest in flight; only when none is connected, on the
+   * least busy one (which then reconnects or fails as a single channel would). A member that is down
+   * has nothing in flight and would otherwise draw every request while the others are up.
+   */
   transact(unit: number, request: Buffer, options: TransactionOptions): Promise<Buffer | null> {
-    let best = 0
-    for (let i = 1; i < this.members.length; i++) if (this.inFlight[i] < this.inFlight[best]) best = i
+    let best = -1
+    for (let i = 0; i < this.members.length; i++) {
+      if (this.members[i].connected && (best < 0 || this.inFlight[i] < this.inFlight[best])) best = i
+    }
+    if (best < 0) {
+      best = 0
+      for (let i = 1; i < this.members.length; i++) if (this.inFlight[i] < this.inFlight[best]) best = i
+    }
     this.inFlight[best]++
     const done = () => void this.inFlight[best]--
     const result = this.members[best].transact(unit, request, options)

@@ -11,6 +11,7 @@ import { createTcpFramer } from '../framers/tcp.ts'
 import type { Adu, FrameSink } from '../framers/types.ts'
 import { defaultRegistry } from '../pdu/default-registry.ts'
 import type { Registry } from '../pdu/registry.ts'
+import { formatAddress } from '../transport/address.ts'
 import { connectStream } from '../transport/tls-link.ts'
 import type { TlsSettings } from '../transport/tls-settings.ts'
 import { WriteBatch } from '../transport/write-batch.ts'
@@ -63,7 +64,7 @@ export class MbapChannel implements Channel {
   constructor(private readonly options: MbapChannelOptions) {
     this.backoff = new Backoff(options.backoff)
     this.registry = options.registry ?? defaultRegistry
-    this.label = `${options.transport}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`
+    this.label = formatAddress({ kind: options.transport, host: options.host, port: options.port })
   }
 
   private readonly sink: FrameSink = {

@@ -257,6 +257,8 @@ export class RedisStore {
   private readonly stored = new Map<number, StoredUnit>()
   private up = true
   private closed = false
+  /** The client with its per-command deadline: what requests and refills use. */
+  private readonly timed: RedisClient
 
   /** Use openRedisStore. */
   constructor(
@@ -268,9 +270,9 @@ export class RedisStore {
     const onError = (message: string) => {
       if (this.up) options.onError?.(message)
     }
-    const timed = timedClient(client, options.commandTimeoutMs ?? target.timeoutMs ?? 1000)
+    this.timed = timedClient(client, options.commandTimeoutMs ?? target.timeoutMs ?? 1000)
     for (const [unit, template] of templates) {
-      this.stored.set(unit, new StoredUnit(template, new RedisTables(timed, target.prefix, unit), { label: `redis ${target.label} unit ${unit}`, onError }))
+      this.stored.set(unit, new StoredUnit(template, new RedisTables(this.timed, target.prefix, unit), { label: `redis ${target.label} unit ${unit}`, onError }))
     }
   }
 
@@ -302,7 +304,7 @@ export class RedisStore {
             args[2 * i] = String(run.address + i)
             args[2 * i + 1] = String(run.values[i])
           }
-          set += Number(await FILL.run(this.client, key, args))
+          set += Number(await FILL.run(this.timed, key, args))
         }
       }
     }

@@ -131,7 +131,8 @@ export class ModbusListener extends EventEmitter {
   private udp: UdpSocket | undefined
   private readonly sockets = new Set<Socket>()
   private readonly perAddress = new Map<string, number>()
-  private readonly udpClients = new Map<string, { client: ListenerClient; lastSeen: number }>()
+  /** UDP senders by host:port, each with the sink its datagrams go through (made once, on its first datagram). */
+  private readonly udpClients = new Map<string, { client: ListenerClient; lastSeen: number; sink?: FrameSink }>()
   private udpSweep: NodeJS.Timeout | undefined
   /** tls://: where connections go once the access list and limits passed. */
   private tls: TlsAcceptor | undefined
@@ -358,23 +359,28 @@ export class ModbusListener extends EventEmitter {
     const udp = createSocket(isIPv6(a.host) ? 'udp6' : 'udp4')
     this.udp = udp
     const framer = createTcpFramer()
+    const noop = () => {}
     udp.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
-      const client = this.udpClient(rinfo)
-      if (!client) return
-      const send = (unit: number, tid: number, reply: Buffer | PduWriter | null) => {
-        if (!reply || this.udp !== udp) return
-        udp.send(Buffer.isBuffer(reply) ? framer.encode(unit, reply, tid) : framer.encodeWith(unit, reply, tid), rinfo.port, rinfo.address)
-        this.stats.replies++
+      const entry = this.udpClient(rinfo)
+      if (!entry) return
+      // A sender's address and port are its key, so its reply path is the same for every datagram.
+      if (!entry.sink) {
+        const client = entry.client
+        const send = (unit: number, tid: number, reply: Buffer | PduWriter | null) => {
+          if (!reply || this.udp !== udp) return
+          udp.send(Buffer.isBuffer(reply) ? framer.encode(unit, reply, tid) : framer.encodeWith(unit, reply, tid), rinfo.port, rinfo.address)
+          this.stats.replies++
+        }
+        entry.sink = {
+          frame: (adu) => this.dispatch(client, adu, send, noop),
+          error: (err) => {
+            this.stats.framingErrors++
+            this.emit('frameError', err, client)
+          },
+        }
       }
-      const sink: FrameSink = {
-        frame: (adu) => this.dispatch(client, adu, send, () => {}),
-        error: (err) => {
-          this.stats.framingErrors++
-          this.emit('frameError', err, client)
-        },
-      }
-      framer.push(msg, sink)
-      framer.end(sink)
+      framer.push(msg, entry.sink)
+      framer.end(entry.sink)
     })
     udp.on('error', (err) => this.listenerCount('error') > 0 && this.emit('error', err))
     // UDP has no disconnect: a sender silent for the idle time (default 60 s) is forgotten.
@@ -398,26 +404,24 @@ export class ModbusListener extends EventEmitter {
     })
   }
 
-  private udpClient(rinfo: RemoteInfo): ListenerClient | undefined {
+  private udpClient(rinfo: RemoteInfo): { client: ListenerClient; sink?: FrameSink } | undefined {
     const key = `${rinfo.address}:${rinfo.port}`
     const entry = this.udpClients.get(key)
     if (entry) {
       entry.lastSeen = performance.now()
-      return entry.client
+      return entry
     }
     // A datagram from outside the access list is dropped unread, and counted, each time.
     const denied = this.access?.refusal(rinfo.address)
     if (denied) return void this.refuse(undefined, key, denied)
-    if (this.udpClients.size >= this.limits.maxConnections) {
-      this.stats.refused++
-      return undefined
-    }
+    if (this.udpClients.size >= this.limits.maxConnections) return void this.refuse(undefined, key, `${this.limits.maxConnections} UDP senders active`)
     const client: ListenerClient = { id: nextClientId++, remote: key, remoteAddress: rinfo.address, transport: 'udp' }
     const refusal = this.options.admit?.(client)
     if (refusal) return void this.refuse(undefined, key, refusal)
-    this.udpClients.set(key, { client, lastSeen: performance.now() })
+    const added = { client, lastSeen: performance.now() }
+    this.udpClients.set(key, added)
     this.stats.connections++
     this.emit('connection', client)
-    return client
+    return added
   }
 }

@@ -152,7 +152,8 @@ export class BehaviourRunner {
   }
 
   private schedule(): void {
-    if (!this.running) return
+    // One timer at a time: after stop() and start() while an update was still writing, both runs end here.
+    if (!this.running || this.timer) return
     const next = Math.min(...this.entries.map((e) => e.due))
     this.timer = setTimeout(() => {
       this.timer = undefined

@@ -57,11 +57,6 @@ function blockListOf(entries: readonly string[]): BlockList {
   return list
 }
 
-/** True when the list restricts anything. */
-export function isRestrictive(list: AccessList | undefined): boolean {
-  return !!list && ((list.allow?.length ?? 0) > 0 || (list.deny?.length ?? 0) > 0)
-}
-
 /** Compiles a list once; `what` names it in refusals ("listener tls://0.0.0.0:802"). */
 export function compileAccessList(list: AccessList, what: string): AccessMatcher {
   const allow = list.allow && list.allow.length > 0 ? blockListOf(list.allow) : undefined

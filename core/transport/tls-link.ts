@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net'
 import { connect, type TLSSocket } from 'node:tls'
 import { ArgumentError, TimeoutError, TransportError } from '../errors.ts'
-import type { NetworkAddress } from './address.ts'
+import { formatAddress, type NetworkAddress } from './address.ts'
 import { connectTcp } from './tcp-link.ts'
 import { tlsClientOptions, type TlsSettings } from './tls-settings.ts'
 
@@ -22,7 +22,7 @@ function tlsReason(err: NodeJS.ErrnoException): string {
  * or ArgumentError (settings unusable, a file unreadable).
  */
 export function connectTls(host: string, port: number, settings: TlsSettings, timeoutMs: number): Promise<TLSSocket> {
-  const label = `tls://${host.includes(':') ? `[${host}]` : host}:${port}`
+  const label = formatAddress({ kind: 'tls', host, port })
   return new Promise((resolve, reject) => {
     // Inside the executor, so unusable settings reject rather than throw.
     const socket = connect(tlsClientOptions(settings, host, port, label))

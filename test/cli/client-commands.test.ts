@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs'
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -9,9 +9,10 @@ import { startCli, type RunningCli } from '../helpers/spawn-cli.ts'
 const test = suite('modbridge serve, read, write, diag, identify (real processes over TCP)')
 let serve: RunningCli
 let target = ''
+let dir = ''
 
 test.before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'modbridge-'))
+  dir = mkdtempSync(join(tmpdir(), 'modbridge-'))
   const file = join(dir, 'sim.json')
   writeFileSync(
     file,
@@ -26,7 +27,10 @@ test.before(async () => {
   serve = started
   target = started.match[1]
 })
-test.after(() => serve.stop())
+test.after(async () => {
+  await serve?.stop()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
 
 const cli = (...args: string[]) => runCli([...args, '--target', target])
 

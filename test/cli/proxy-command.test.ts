@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -41,4 +41,5 @@ test('--listen alone starts no monitor; --monitor starts one', async () => {
   const watched = await startCli(['proxy', '--listen', 'tcp://127.0.0.1:0', '--monitor', '127.0.0.1:0'], /monitor on (http:\/\/\S+)/)
   await watched.stop()
 })
+test.after(() => rmSync(dir, { recursive: true, force: true }))
 test.run()

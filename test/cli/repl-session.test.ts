@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -80,6 +80,7 @@ test.before(async () => {
 test.after(async () => {
   term?.proc.kill()
   await device.stop()
+  rmSync(dir, { recursive: true, force: true })
 })
 
 test('a session: read, typed results, write echo, refusal, diag, identify, FIFO, file, raw, unit', async () => {
@@ -128,6 +129,20 @@ test('Ctrl-C stops a poll with its summary and the session goes on', async () =>
   const end = await t.expect(/--- read holding unit 1: \d+ sent, \d+ ok, 0 errors \(0% failed\).*\nmodbridge:2> $/s, 'the summary and the prompt')
   assert.not.match(end, 'To exit, press Ctrl+C again')
   assert.match(await t.line('unit'), 'unit 2')
+})
+
+test('commands piped in all run, in order, before the session ends with the input', async () => {
+  const target = device.match[1]
+  const proc = spawn(process.execPath, [BIN, 'repl', '--target', target, '--history', ''], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let out = ''
+  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()))
+  const exited = new Promise<number | null>((r) => proc.once('exit', r))
+  proc.stdin!.end('read holding -n 2\nunit 2\nread holding -n 1\n')
+  assert.is(await exited, 0)
+  const first = out.indexOf('16320')
+  const second = out.indexOf('42')
+  assert.ok(first > 0, `unit 1's registers in:\n${out}`)
+  assert.ok(second > first, `then unit 2's register, after them:\n${out}`)
 })
 
 test('history is kept in the file and recalled with the up arrow in the next session', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -17,6 +17,7 @@ let cli: (RunningCli & { match: RegExpMatchArray }) | undefined
 test.after(async () => {
   await cli?.stop()
   await pty?.close()
+  rmSync(dir, { recursive: true, force: true })
 })
 
 test('serve keeps running when its PTY disappears and answers again once it is back', async () => {

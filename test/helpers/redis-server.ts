@@ -4,7 +4,6 @@
  * process it starts is killed when the test process exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { unusedPort } from './ports.ts'
 
 /** A running (or stopped, restartable) redis-server. */

@@ -9,7 +9,8 @@ test('unit ranges: "5", "1-10", a number; 0 only where the broadcast may be name
   assert.equal(unitRange('u', '1-10'), [1, 10])
   assert.equal(unitRange('u', 7), [7, 7])
   assert.equal(unitRange('u', '0-40', 0), [0, 40])
-  for (const [v, min] of [['0-3', 1], ['5-1', 1], ['1-256', 1], ['x', 1]] as const) {
+  assert.equal(unitRange('u', 0, 0), [0, 0])
+  for (const [v, min] of [['0-3', 1], [0, 1], ['5-1', 1], ['1-256', 1], [256, 0], ['x', 1]] as const) {
     try {
       unitRange('routes[0].units', v, min)
       assert.unreachable(String(v))

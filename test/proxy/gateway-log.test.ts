@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { attachGatewayLog } from '../../proxy/gateway-log.ts'
+import { attachGatewayLog, RateLimit } from '../../proxy/gateway-log.ts'
 import { validateConfig } from '../../proxy/config.ts'
 import { Gateway } from '../../proxy/gateway.ts'
 
@@ -21,6 +21,18 @@ function capture(level = 'debug') {
 
 // No start(): the gateway's events are emitted by hand, so nothing here depends on timing.
 const gateway = () => new Gateway(validateConfig({ buses: { a: { address: 'rtu:///dev/null-modbridge' } }, routes: [{ units: 1, bus: 'a' }] }))
+
+test('the rate limit forgets keys whose interval ended once it holds many: a scan from 5,000 addresses leaves it bounded', () => {
+  const expired = new RateLimit(0, 64)
+  for (let i = 0; i < 5000; i++) assert.is(expired.pass(`denied:10.0.${i >> 8}.${i & 0xff}`), 0)
+  assert.ok(expired.size <= 64, `${expired.size} keys kept`)
+  // Keys still inside their interval are never dropped: their held-back counts stay right.
+  const live = new RateLimit(1e9, 4)
+  for (let i = 0; i < 10; i++) live.pass(`k${i}`)
+  assert.is(live.size, 10)
+  assert.is(live.pass('k3'), -1)
+  assert.is(live.pass('k3'), -1)
+})
 
 test('a bus going down and coming back is one warn and one info line, with the reason', () => {
   const { log, lines } = capture()

@@ -31,6 +31,12 @@ unit('Authorization: Bearer, the cookie, or ?token= carry the token; nothing or 
   assert.match(check.refusal({ url: '/?token=', headers: {} }) ?? '', 'not this monitor\'s')
 })
 
+unit('hostile: a cookie with malformed %-escapes is a wrong token, never a throw (the check runs inside the HTTP handler)', () => {
+  assert.match(check.refusal({ url: '/', headers: { cookie: `${TOKEN_COOKIE}=%E0%A4%A` } }) ?? '', 'not this monitor\'s')
+  assert.is(check.refusal({ url: '/', headers: { authorization: `Bearer ${TOKEN}`, cookie: `${TOKEN_COOKIE}=%zz` } }), undefined)
+  assert.is(check.cookieFor({ url: `/?token=${TOKEN}`, headers: { cookie: `${TOKEN_COOKIE}=%zz` } }, false), `${TOKEN_COOKIE}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`)
+})
+
 unit('a page visit with ?token= is answered with an HttpOnly, SameSite=Strict cookie (Secure over HTTPS), once', () => {
   assert.is(check.cookieFor({ url: `/?token=${TOKEN}`, headers: {} }, true), `${TOKEN_COOKIE}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/; Secure`)
   assert.is(check.cookieFor({ url: `/?token=${TOKEN}`, headers: {} }, false), `${TOKEN_COOKIE}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`)
@@ -104,6 +110,18 @@ live('without the token every path is 401 with WWW-Authenticate: Bearer; with it
   assert.is((await get(`${tokenMonitor.url}metrics`, { authorization: 'Bearer not-the-token-at-all' })).statusCode, 401)
   assert.ok(tokenMonitor.counters.unauthorized >= 5)
   assert.equal(warnings, [], 'loopback: nothing to warn about')
+})
+
+live('hostile: a malformed cookie on a page request and on the feed upgrade is answered 401, and the monitor keeps serving', async () => {
+  const cookie = `${TOKEN_COOKIE}=%E0%A4%A`
+  const res = await get(`${tokenMonitor.url}snapshot`, { cookie })
+  assert.is(res.statusCode, 401)
+  assert.match(res.body, 'not this monitor\'s')
+  const ws = new WebSocket(tokenMonitor.url.replace('http', 'ws') + 'feed', { headers: { cookie } })
+  sockets.push(ws)
+  const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, r) => resolve(r.statusCode ?? 0)).on('error', () => {}))
+  assert.is(status, 401)
+  assert.is((await get(`${tokenMonitor.url}snapshot`, { authorization: `Bearer ${TOKEN}` })).statusCode, 200, 'still serving')
 })
 
 live('a browser visit with ?token= gets the cookie, and the page\'s feed opens with it; without it the feed is refused 401', async () => {

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert'
 import { buildDevices, defaultDeviceFile, ModbusClient, ModbusTcpServer, openChannel } from '../../../core/index.ts'
 import { ChannelPool } from '../../../core/client/channel-pool.ts'
 import { validateConfig } from '../../../proxy/config.ts'
+import { unusedPort } from '../../helpers/ports.ts'
 import { Gateway } from '../../../proxy/gateway.ts'
 
 const test = suite('channel pool: several connections to one Modbus TCP device, used as one channel')
@@ -30,6 +31,22 @@ test('requests in flight together spread over every connection, and each gets it
   assert.is(pool.stats.responses, 30)
   assert.ok(pool.connected)
   await client.close()
+})
+
+test('a connection that is down draws no requests while another is up: every request is answered', async () => {
+  const down = openChannel(`tcp://127.0.0.1:${await unusedPort()}`)
+  const up = openChannel(`tcp://127.0.0.1:${port}`)
+  await up.connect(2000)
+  const pool = new ChannelPool([down, up])
+  const client = new ModbusClient(pool, { timeout: 2000 })
+  try {
+    const reads = await Promise.all(Array.from({ length: 10 }, (_, i) => client.readHoldingRegisters(1, i, 1)))
+    assert.equal(reads.flat(), Array.from({ length: 10 }, (_, i) => 1000 + i))
+    assert.is(down.stats.requests, 0, 'nothing was sent on the connection that is down')
+    assert.is(up.stats.responses, 10)
+  } finally {
+    await client.close()
+  }
 })
 
 test('a gateway bus with connections: 3 opens three connections to its device', async () => {

@@ -1,7 +1,22 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { buildDevices, connectClient, createRtuFramer, createServer, createTcpFramer, defaultDeviceFile, encodeResponse, parseAddress, PduError, TimeoutError, TransportError, type SerialAddress } from '../../../core/index.ts'
+import {
+  buildDevices,
+  connectClient,
+  createRtuFramer,
+  createServer,
+  createTcpFramer,
+  defaultDeviceFile,
+  encodeResponse,
+  ModbusClient,
+  openChannel,
+  parseAddress,
+  PduError,
+  TimeoutError,
+  TransportError,
+  type SerialAddress,
+} from '../../../core/index.ts'
 import { openSerialLink } from '../../../core/transport/serial.ts'
 import { type ByteLink } from '../../../core/transport/link.ts'
 import { ptyPair, type PtyPair } from '../../helpers/pty.ts'
@@ -91,6 +106,25 @@ net('a reply with an unknown transaction id is discarded and counted; the right 
   const client = connectClient(`tcp://127.0.0.1:${peer.port}`, { timeout: 1000 })
   assert.equal(await client.readHoldingRegisters(1, 0, 1), [2])
   assert.is(client.stats.discarded, 1)
+  await client.close()
+  await stop(peer)
+})
+
+net('a reply with the right transaction id from another unit, and a second copy of the reply, are discarded, never taken as data', async () => {
+  const peer = await scriptedPeer((adu, socket) => {
+    const value = adu.pdu.readUInt16BE(1)
+    socket.write(reply(adu.tid, adu.unit + 1, [0xdead]))
+    socket.write(reply(adu.tid, adu.unit, [value]))
+    socket.write(reply(adu.tid, adu.unit, [value]))
+  })
+  const strays: string[] = []
+  const client = new ModbusClient(openChannel(`tcp://127.0.0.1:${peer.port}`, { onStray: (_adu, why) => strays.push(why) }), { timeout: 1000 })
+  assert.equal(await client.readHoldingRegisters(1, 40, 1), [40])
+  await waitFor(() => client.stats.discarded === 2, 'the foreign reply and the duplicate to be discarded')
+  assert.match(strays[0], 'unit 2 answered transaction')
+  assert.match(strays[1], 'no request is waiting with transaction id')
+  assert.equal(await client.readHoldingRegisters(1, 41, 1), [41], 'the next request gets its own reply')
+  assert.is(client.stats.responses, 2)
   await client.close()
   await stop(peer)
 })

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram'
 import { createConnection, type Socket } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -8,8 +9,11 @@ import {
   createTcpFramer,
   defaultDeviceFile,
   encodeRequest,
+  ModbusListener,
   ModbusTcpServer,
+  parseAddress,
   type ListenerLimits,
+  type NetworkAddress,
   type ModbusServer,
 } from '../../../core/index.ts'
 import { validateConfig } from '../../../proxy/config.ts'
@@ -271,3 +275,69 @@ limits('idleTimeoutMs 100: a silent client is closed and counted; the listener k
   assert.is(await ask(next.socket, 5), askReply(5))
 })
 limits.run()
+
+// ---
+const udp = suite('listener: UDP, one frame per datagram')
+
+udp('malformed datagrams cost themselves only: the same sender is answered before and after, as one client', async () => {
+  const listener = new ModbusListener({ address: parseAddress('udp://127.0.0.1:0') as NetworkAddress, responder: (_c, _u, pdu) => Buffer.from(pdu) })
+  const frameErrors: string[] = []
+  listener.on('frameError', (err: Error) => frameErrors.push(err.message))
+  const { port } = await listener.listen()
+  const sender = createSocket('udp4')
+  const replies: { tid: number; pdu: string }[] = []
+  const framer = createTcpFramer()
+  sender.on('message', (m: Buffer) => {
+    framer.push(m, { frame: (a) => replies.push({ tid: a.tid, pdu: a.pdu.toString('hex') }), error: () => {} })
+    framer.end({ frame: () => {}, error: () => {} })
+  })
+  try {
+    const request = encodeRequest({ function: 'readInputRegisters', address: 3, quantity: 1 })
+    const send = (b: Buffer) => new Promise<void>((r, j) => sender.send(b, port, '127.0.0.1', (err) => (err ? j(err) : r())))
+    await send(mbap.encode(1, request, 7))
+    await waitFor(() => replies.length === 1, 'the first request to be answered')
+    await send(Buffer.from('000800010006010400030001', 'hex')) // protocol id 1
+    await send(Buffer.from('0009000000060104', 'hex')) // length 6, two bytes sent
+    await send(mbap.encode(1, request, 10))
+    await waitFor(() => replies.length === 2, 'the request after the bad datagrams to be answered')
+    assert.equal(replies, [
+      { tid: 7, pdu: request.toString('hex') },
+      { tid: 10, pdu: request.toString('hex') },
+    ])
+    assert.is(listener.stats.framingErrors, 2)
+    assert.is(frameErrors.length, 2)
+    assert.is(listener.stats.requests, 2)
+    assert.is(listener.stats.connections, 1, 'one sender, one client')
+  } finally {
+    sender.close()
+    await listener.close()
+  }
+})
+udp('a sender past maxConnections is refused with a reason, and the senders already admitted are still answered', async () => {
+  const listener = new ModbusListener({ address: parseAddress('udp://127.0.0.1:0') as NetworkAddress, responder: (_c, _u, pdu) => Buffer.from(pdu), maxConnections: 1 })
+  const refused: string[] = []
+  listener.on('refused', (remote: string, why: string) => refused.push(`${remote}: ${why}`))
+  const { port } = await listener.listen()
+  const [first, second] = [createSocket('udp4'), createSocket('udp4')]
+  const answered: string[] = []
+  first.on('message', () => answered.push('first'))
+  second.on('message', () => answered.push('second'))
+  const request = mbap.encode(1, encodeRequest({ function: 'readInputRegisters', address: 3, quantity: 1 }), 1)
+  const send = (s: ReturnType<typeof createSocket>) => new Promise<void>((r, j) => s.send(request, port, '127.0.0.1', (err) => (err ? j(err) : r())))
+  try {
+    await send(first)
+    await waitFor(() => answered.length === 1, 'the first sender to be answered')
+    await send(second)
+    await waitFor(() => refused.length === 1, 'the second sender to be refused')
+    assert.match(refused[0], /^127\.0\.0\.1:\d+: 1 UDP senders active$/)
+    await send(first)
+    await waitFor(() => answered.length === 2, 'the first sender to be answered again')
+    assert.equal(answered, ['first', 'first'])
+    assert.is(listener.stats.refused, 1)
+  } finally {
+    first.close()
+    second.close()
+    await listener.close()
+  }
+})
+udp.run()

@@ -117,6 +117,11 @@ let timers: () => number
 real.before(() => {
   timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
 })
+/**
+ * Waits `ms` on a timer of its own. The runner's timers are unref'd, so the count above does not
+ * see them; but one left behind, due sooner, has fired (and written) before this resolves.
+ */
+const pastTimersDueWithin = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 real('start() updates on a timer, reports failures to onError, and stop() clears the timer', async () => {
   const d = device({ count: h(0, 'uint16', { kind: 'counter' }) }, { interval: 10 })
@@ -128,6 +133,9 @@ real('start() updates on a timer, reports failures to onError, and stop() clears
   d.stop()
   assert.not.ok(d.behaviours.started)
   assert.is(timers(), before, 'no timer left behind')
+  const stopped = regs(d, 0, 1)[0]
+  await pastTimersDueWithin(50)
+  assert.is(regs(d, 0, 1)[0], stopped, 'no update after stop()')
   assert.equal(errors, [])
 })
 
@@ -136,6 +144,7 @@ real('start() with nothing to run starts no timer', () => {
   const before = timers()
   d.start()
   assert.is(timers(), before)
+  assert.not.ok(d.behaviours.started, 'nothing to run: not started')
   assert.is(d.behaviours.size, 0)
   d.stop()
 })
@@ -152,6 +161,34 @@ real('a failing store under start(): onError hears of it (a throwing onError inc
   })
   await waitFor(() => calls >= 3, 'three failed updates reported', 10_000)
   runner.stop()
+})
+
+real('stop() and start() while an update is still writing: the runs share one timer, and nothing updates after stop()', async () => {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  let writes = 0
+  const data: PointData = {
+    readRegisters: () => [0],
+    readBits: () => [],
+    setRegisters: async () => {
+      writes++
+      await gate
+    },
+    setBits: () => undefined,
+  }
+  const runner = new BehaviourRunner([{ unit: 1, point: resolvePoint('p', { table: 'holdingRegisters', address: 0, type: 'uint16' }), behaviour: { kind: 'uptime' }, interval: 10, data }])
+  const before = timers()
+  runner.start()
+  await waitFor(() => writes === 1, 'the first update to be writing')
+  runner.stop()
+  runner.start()
+  release()
+  await waitFor(() => writes >= 4, 'updates on the timer again', 10_000)
+  runner.stop()
+  assert.is(timers(), before)
+  const stopped = writes
+  await pastTimersDueWithin(50)
+  assert.is(writes, stopped, 'no update after stop(): no second timer was left running')
 })
 
 test.run()

@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ArgumentError } from '../../../core/index.ts'
-import { checkAccessEntry, compileAccessList, isRestrictive, parseAccessEntries } from '../../../core/transport/access-list.ts'
+import { checkAccessEntry, compileAccessList, parseAccessEntries } from '../../../core/transport/access-list.ts'
 
 const test = suite('access list: allow and deny by address or CIDR, IPv4 and IPv6')
 
@@ -53,12 +53,6 @@ test('entries: addresses and CIDR blocks are accepted; anything else is an Argum
 
 test('an address the socket could not report is refused, not passed', () => {
   assert.match(compileAccessList({ deny: ['10.0.0.1'] }, 'x').refusal('?') ?? '', 'cannot check')
-})
-
-test('isRestrictive: only a list with an entry restricts', () => {
-  assert.is(isRestrictive(undefined), false)
-  assert.is(isRestrictive({ allow: [] }), false)
-  assert.is(isRestrictive({ deny: ['::1'] }), true)
 })
 
 test.run()
