@@ -65,6 +65,8 @@ export class BehaviourRunner {
   private timer: NodeJS.Timeout | undefined
   private running = false
   private onError: RunnerOptions['onError']
+  /** The run in progress: runs never overlap, so no point is updated twice for one due time. */
+  private queue: Promise<unknown> = Promise.resolve()
 
   constructor(entries: readonly BehaviourEntry[]) {
     const depth = (e: BehaviourEntry, seen: number): number => {
@@ -106,7 +108,15 @@ export class BehaviourRunner {
     if (failures.length > 0 && !this.onError) throw failures[0]
   }
 
-  private async runDue(now: number): Promise<unknown[]> {
+  private runDue(now: number): Promise<unknown[]> {
+    // A tick() while the timer's run is still writing (or the other way round) waits for it: run
+    // together, the second would see the first's points not yet started and update them out of turn.
+    const run = this.queue.then(() => this.runDueNow(now))
+    this.queue = run.catch(() => {})
+    return run
+  }
+
+  private async runDueNow(now: number): Promise<unknown[]> {
     const first = this.begun === undefined
     if (first) this.begun = now
     const start = this.begun!

@@ -112,6 +112,34 @@ test('an update that fails is thrown by tick once the others have run', async ()
 
 // ---
 
+test('a tick while the previous run is still writing waits for it: no point is updated out of turn', async () => {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  const memory = [0, 0]
+  let gated = true
+  const data: PointData = {
+    readRegisters: (_table, address) => [memory[address]],
+    readBits: () => [],
+    setRegisters: async (_table, address, values) => {
+      if (gated && address === 0) await gate
+      memory[address] = values[0]
+    },
+    setBits: () => undefined,
+  }
+  const counter = (name: string, address: number) => ({ unit: 1, point: resolvePoint(name, { table: 'holdingRegisters', address, type: 'uint16' }), behaviour: { kind: 'counter' as const }, interval: 1000, data })
+  const runner = new BehaviourRunner([counter('a', 0), counter('b', 1)])
+  const starting = runner.tick(T0)
+  const second = runner.tick(T0 + 10)
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  assert.equal(memory, [0, 0], 'the second tick has not run ahead while the first is writing')
+  gated = false
+  release()
+  await Promise.all([starting, second])
+  assert.equal(memory, [0, 0], 'the start settles both counters; at T0+10 neither is due')
+  await runner.tick(T0 + 1000)
+  assert.equal(memory, [1, 1], 'then each steps once per interval')
+})
+
 const real = suite('behaviour runner: real time')
 let timers: () => number
 real.before(() => {
