@@ -3,6 +3,7 @@
  * executor reads or writes the device and returns the normal response (or null: no response).
  * Results may be promises when the device's data is asynchronous; in-memory data stays sync.
  */
+import { currentClient, enterClient, leaveClient } from '../datastore/request-client.ts'
 import type { Awaitable } from '../datastore/types.ts'
 import { illegalFunction, illegalValue } from '../datastore/device-exception.ts'
 import type { Device } from '../device/types.ts'
@@ -42,7 +43,19 @@ async function readFileRecords(device: Device, r: T.ReadFileRecordRequest): Prom
 async function writeFileRecords(device: Device, r: T.WriteFileRecord): Promise<Message> {
   const write = device.data.writeFileRecord
   if (!write) throw illegalFunction('this device has no files')
-  for (const sub of r.records) await write.call(device.data, sub.file, sub.record, sub.values)
+  // The dispatch names the client only for the first, synchronous data call; the later
+  // sub-requests run after an await, so the client is entered again around each.
+  const client = currentClient()
+  for (const sub of r.records) {
+    const previous = enterClient(client)
+    let written: unknown
+    try {
+      written = write.call(device.data, sub.file, sub.record, sub.values)
+    } finally {
+      leaveClient(previous)
+    }
+    await written
+  }
   return r
 }
 

@@ -103,6 +103,24 @@ test('client is the writer\'s own address and port: two connections, two clients
   }
 })
 
+test('a file record write with three sub-requests is three lines, each naming the client', async () => {
+  const before = lines().length
+  await client!.writeFileRecord(1, [
+    { file: 1, record: 2, values: [0x1111] },
+    { file: 1, record: 9, values: [0x2222, 0x3333] },
+    { file: 2, record: 0, values: [4] },
+  ])
+  await waitFor(() => lines().length === before + 3, 'three file lines')
+  const got = lines().slice(before)
+  assert.equal(got.map((l) => [l.table, l.file, l.address, l.values]), [
+    ['file', 1, 2, [0x1111]],
+    ['file', 1, 9, [0x2222, 0x3333]],
+    ['file', 2, 0, [4]],
+  ])
+  assert.match(String(got[0].client), /^127\.0\.0\.1:\d+$/)
+  assert.ok(got.every((l) => l.client === got[0].client), `every sub-request names the client: ${JSON.stringify(got.map((l) => l.client))}`)
+})
+
 test.run()
 
 // ---
