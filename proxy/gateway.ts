@@ -156,11 +156,15 @@ export class Gateway extends EventEmitter {
   }
 
   private forward(client: ListenerClient, unit: number, pdu: Buffer): Promise<Buffer | null> {
-    return new Promise((resolve) => this.handle(client.id, unit, pdu, resolve))
+    return new Promise((resolve) => this.handle(client.id, unit, pdu, resolve, client.transport === 'rtu+tcp'))
   }
 
-  /** Routes one request (a PDU the gateway may keep) and answers it through `reply` (null: no answer). */
-  handle(client: number, unit: number, pdu: Buffer, reply: (pdu: Buffer | null) => void): void {
+  /**
+   * Routes one request (a PDU the gateway may keep) and answers it through `reply` (null: no answer).
+   * `serialFramed`: the client speaks serial-line framing (rtu+tcp), where a broadcast (unit 0) is
+   * never answered (Serial Line guide §2.1), not even with an exception or an echo.
+   */
+  handle(client: number, unit: number, pdu: Buffer, reply: (pdu: Buffer | null) => void, serialFramed = false): void {
     const started = performance.now()
     const code = pdu[0]
     if (this.listenerCount('request') > 0) this.emit('request', client, unit, pdu)
@@ -175,6 +179,7 @@ export class Gateway extends EventEmitter {
         exception = outcome.kind === 'refused' ? outcome.exception : outcome.kind === 'dropped' ? undefined : outcomeException(outcome, policyException(this.config.policies.noResponse))
         if (exception !== undefined) out = encodeResponse({ function: code, exception })
       }
+      if (unit === 0 && serialFramed) out = null
       reply(out)
       // The event is built only for someone listening (the monitor, the benches): not on the hot path otherwise.
       if (this.listenerCount('transaction') === 0) return

@@ -63,6 +63,13 @@ export class Router {
    * without it, a caller with neither, which guarded routes refuse).
    */
   decide(unit: number, pdu: Buffer, who: Principal = NOBODY): Decision {
+    // The path first (spec §7, and a gateway's 0x0A/0x0B): a unit with no route gets the unrouted
+    // policy whatever it asks — silence with "ignore", as the absent device would give.
+    if (unit !== 0 && !this.table[unit]) {
+      const exception = policyException(this.config.policies.unrouted)
+      const reason = `unit ${unit} is not routed`
+      return exception === undefined ? { kind: 'drop', reason } : { kind: 'refuse', exception, reason }
+    }
     const facts = this.registry.facts(pdu)
     const name = this.registry.nameOf(facts.code)
     // A known function whose length or byte count disagrees with the bytes sent cannot be framed by a
@@ -80,12 +87,7 @@ export class Router {
       }
       return { kind: 'broadcast', buses: this.broadcastBuses, reply: this.config.policies.broadcast.reply }
     }
-    const route = this.table[unit]
-    if (!route) {
-      const exception = policyException(this.config.policies.unrouted)
-      const reason = `unit ${unit} is not routed`
-      return exception === undefined ? { kind: 'drop', reason } : { kind: 'refuse', exception, reason }
-    }
+    const route = this.table[unit]!
     if (route.functions && !admits(route.functions, facts.code, facts.subFunction)) {
       const what = facts.subFunction === undefined ? name : `${name}/${hex(facts.subFunction)}`
       return { kind: 'refuse', exception: EXCEPTION_CODES.illegalFunction, reason: `${what} is not allowed for unit ${unit}` }

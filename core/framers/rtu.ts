@@ -10,6 +10,10 @@
  * With `probe` set (RTU over TCP, where there is no silence) such a frame ends at the first
  * point where the bytes before it carry a valid CRC.
  *
+ * A frame whose CRC fails at the length its content gives, but holds over everything received so
+ * far, is a frame with an inconsistent length (a byte count that lies): it is delivered, for the
+ * PDU checks to refuse, as a device delimiting frames by silence would.
+ *
  * Resync rule: a bad CRC, an impossible function code, an oversize length or a tail cut off by
  * silence drops one byte and tries again from the next; one FrameError reports the whole run.
  */
@@ -155,8 +159,14 @@ class RtuFramerImpl implements RtuFramer {
           continue
         }
         if (!checkCrc16(buf, s, s + total - 2)) {
-          this.checksumError(buf, s, s + total)
-          continue
+          // A frame ends at line silence, not where its byte count says (SL §2.5.1.1): when all that
+          // has arrived checks as one frame, it is one, whose content disagrees with its length —
+          // the request's own checks answer that (03) instead of the frame vanishing as garbage.
+          if (avail > total && avail <= MAX_RTU_ADU && checkCrc16(buf, s, input.end - 2)) total = avail
+          else {
+            this.checksumError(buf, s, s + total)
+            continue
+          }
         }
       }
       input.flushDrops(sink)

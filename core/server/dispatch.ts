@@ -1,7 +1,8 @@
 /**
  * Which device answers a frame, by the rules of the medium:
  * - network (TCP, UDP, RTU over TCP): the unit id selects a device; an unknown unit gets the
- *   context's policy (exception 0x0B, 0x0A, or silence);
+ *   context's policy (exception 0x0B, 0x0A, or silence); on RTU over TCP unit 0 is a broadcast,
+ *   as on the serial line the client takes it for, elsewhere 0 and 0xFF address a single device;
  * - serial line (SL §2.2): unit 0 is a broadcast — every device executes, none replies; a frame for
  *   a unit not on this server belongs to another device on the multi-drop bus and is ignored.
  */
@@ -67,11 +68,21 @@ export function dispatchNetwork(directory: DeviceDirectory, handler: RequestHand
   return handler.handle(device, pdu, false)
 }
 
-/** The network listener's responder for a directory of devices; data calls see the client as currentClient(). */
-export function serveDevices(directory: DeviceDirectory, handler: RequestHandler): Responder {
+/**
+ * The network listener's responder for a directory of devices; data calls see the client as currentClient().
+ * `serialFramed` (RTU over TCP): unit 0 is a broadcast as on a serial line — every device executes
+ * it and nothing is answered, since the client is a serial master (SL §2.1); other units are
+ * selected as on any network transport.
+ */
+export function serveDevices(directory: DeviceDirectory, handler: RequestHandler, serialFramed = false): Responder {
   return (client, unit, pdu) => {
     const previous = enterClient(client.remote)
     try {
+      if (serialFramed && unit === 0) {
+        const devices = devicesOf(directory)
+        for (const d of devices) d.diagnostics.frameSeen()
+        return broadcast(directory, devices, handler, pdu)
+      }
       return dispatchNetwork(directory, handler, unit, pdu)
     } finally {
       leaveClient(previous)
@@ -98,17 +109,20 @@ export function dispatchSerial(
 
 function dispatchOnLine(directory: DeviceDirectory, devices: readonly Device[], handler: RequestHandler, unit: number, pdu: Buffer): Awaitable<PduWriter | null> {
   for (const d of devices) d.diagnostics.frameSeen()
-  if (unit === 0) {
-    for (const d of devices) {
-      const done = handler.handle(d, pdu, true)
-      if (done instanceof Promise) done.catch(() => {})
-    }
-    const lines = directory.remoteLines?.()
-    if (lines) broadcastToLines(lines, pdu)
-    return null
-  }
+  if (unit === 0) return broadcast(directory, devices, handler, pdu)
   const remote = directory.remote?.(unit)
   if (remote) return forwardToRemote(remote, pdu)
   const device = directory.get(unit)
   return device ? handler.handle(device, pdu, false) : null
+}
+
+/** A broadcast: every device executes it (writes only: the handler refuses the rest silently), remote lines get it once; no reply. */
+function broadcast(directory: DeviceDirectory, devices: readonly Device[], handler: RequestHandler, pdu: Buffer): null {
+  for (const d of devices) {
+    const done = handler.handle(d, pdu, true)
+    if (done instanceof Promise) done.catch(() => {})
+  }
+  const lines = directory.remoteLines?.()
+  if (lines) broadcastToLines(lines, pdu)
+  return null
 }

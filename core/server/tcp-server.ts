@@ -47,7 +47,7 @@ export class ModbusTcpServer extends EventEmitter {
         ...(options.tls ? { tls: options.tls } : {}),
         ...(options.access ? { access: options.access } : {}),
       },
-      responder: serveDevices(options.context, handler),
+      responder: serveDevices(options.context, handler, options.framing === 'rtu' && !options.tls),
     })
     for (const event of ['connection', 'frameError', 'error', 'refused']) this.listener.on(event, (...args: unknown[]) => this.emit(event, ...args))
   }

@@ -109,6 +109,14 @@ router('a known request whose byte count disagrees with its length is refused wi
   // An unknown code is forwarded as it is: the bus ends its reply at silence.
   assert.is(r.decide(7, Buffer.from('410203', 'hex')).kind, 'forward')
 })
+router('the path comes first: a malformed request to an unrouted unit gets the unrouted policy, not 03', () => {
+  const malformed = Buffer.from('030400000000', 'hex')
+  assert.is(exceptionOf(r.decide(11, malformed)), 0x0a)
+  const quiet = new Router(validateConfig({ buses: { a: { address: 'rtu:///a' } }, routes: [{ units: 17, bus: 'a' }], policies: { unrouted: 'ignore' } }))
+  assert.is(quiet.decide(18, malformed).kind, 'drop', 'silence, as the absent device would give')
+  assert.is(quiet.decide(18, read3).kind, 'drop')
+  assert.is(exceptionOf(quiet.decide(17, malformed)), 0x03, 'a routed unit still gets 03')
+})
 router('unit 0 is a broadcast for writes only, to the configured buses', () => {
   assert.equal(r.decide(0, write10), { kind: 'broadcast', buses: ['a'], reply: true })
   assert.is(exceptionOf(r.decide(0, read3)), 0x01)

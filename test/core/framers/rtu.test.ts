@@ -49,6 +49,20 @@ test('response side: byte-count responses and 5-byte exception responses back to
   }
 })
 
+test('a byte count that disagrees with the frame: when the CRC holds over all that arrived, that is the frame (SL §2.5.1.1: silence ends a frame)', () => {
+  // libmodbus's unit test: write multiple registers, quantity 0, byte count 0, then six data bytes.
+  const crafted = requests().encode(0x11, Buffer.from('100160000000022b00010064', 'hex'))
+  const whole = feed(requests, [crafted], true)
+  assert.equal(whole.frames.map((f) => f.pdu), ['100160000000022b00010064'], 'delivered for the request checks to answer 03')
+  assert.is(whole.errors.length, 0)
+  // The same for a reply whose byte count lies: the client's reply check then refuses it.
+  const lying = responses().encode(1, Buffer.from('0304000100020003', 'hex'))
+  assert.equal(feed(responses, [lying], true).frames.map((f) => f.pdu), ['0304000100020003'])
+  // Followed by a good frame in the same chunk, the CRC over both does not hold: the good one is found by resync.
+  const out = feed(requests, [Buffer.concat([crafted.subarray(0, 9), adu])], true)
+  assert.equal(out.frames.map((f) => f.raw), [adu.toString('hex')])
+})
+
 test('an unknown function code ends at line silence, not before', () => {
   const custom = requests().encode(7, Buffer.from([0x41, 1, 2, 3]))
   const f = requests()
