@@ -18,6 +18,12 @@
  * resync inside itself. RTU over TCP resyncs instead: a bad CRC drops one byte and scans on, and
  * a pause of `pauseMs` on the socket ends a frame as line silence does.
  *
+ * RTU over TCP has no transaction id: its client is a serial master, which sends its next request
+ * only once it has the reply or has given up waiting. So a request that comes after a pause
+ * supersedes every request of that client still unanswered: their replies, when they come (a late
+ * 0x0B from a gateway, a slow store), are not sent, where the master would take them for the reply
+ * to its new request. Requests written back to back (no pause) are all answered, in turn.
+ *
  * Who may connect, checked in this order, each refusal a 'refused' event with the reason:
  * - the address's access list (`allow`, `deny`), on the TCP connection before any byte is read (UDP:
  *   per datagram);
@@ -105,6 +111,8 @@ export interface ListenerStats {
   dropped: number
   /** The most reply bytes ever waiting in the listener for one client (not yet taken by the kernel). */
   peakUnsentBytes: number
+  /** RTU over TCP: replies not sent because the client had moved on to a later request. */
+  superseded: number
 }
 
 const DEFAULTS = {
@@ -125,7 +133,7 @@ const EMPTY = Buffer.alloc(0)
  * (FrameError, client), 'refused' (remote, reason), 'error' (listener errors after start).
  */
 export class ModbusListener extends EventEmitter {
-  readonly stats: ListenerStats = { connections: 0, open: 0, refused: 0, requests: 0, replies: 0, framingErrors: 0, paused: 0, dropped: 0, peakUnsentBytes: 0 }
+  readonly stats: ListenerStats = { connections: 0, open: 0, refused: 0, requests: 0, replies: 0, framingErrors: 0, paused: 0, dropped: 0, peakUnsentBytes: 0, superseded: 0 }
   private readonly limits: Required<ListenerLimits>
   private server: Server | undefined
   private udp: UdpSocket | undefined
@@ -283,8 +291,18 @@ export class ModbusListener extends EventEmitter {
         socket.resume()
       }
     }
+    // RTU over TCP: requests are numbered by burst (frames with no pause between them share one);
+    // the number rides in the ADU's transaction id, which RTU does not use.
+    const pauseMs = this.options.pauseMs ?? 3
+    let burst = 0
+    let lastFrameAt = -Infinity
     const send = (unit: number, tid: number, reply: Buffer | PduWriter | null) => {
       pending--
+      if (rtu && tid !== burst) {
+        if (reply) this.stats.superseded++
+        resumeIfDrained()
+        return
+      }
       if (reply && !socket.destroyed) {
         const adu = Buffer.isBuffer(reply) ? framer.encode(unit, reply, tid) : framer.encodeWith(unit, reply, tid)
         batch.write(adu)
@@ -300,6 +318,12 @@ export class ModbusListener extends EventEmitter {
     }
     const sink: FrameSink = {
       frame: (adu: Adu) => {
+        if (rtu) {
+          const now = performance.now()
+          if (now - lastFrameAt > pauseMs) burst = (burst + 1) & 0xffff
+          lastFrameAt = now
+          adu = { unit: adu.unit, tid: burst, pdu: adu.pdu, raw: adu.raw }
+        }
         if (paused) {
           backlog.push({ unit: adu.unit, tid: adu.tid, pdu: Buffer.from(adu.pdu), raw: Buffer.from(adu.raw) })
           return

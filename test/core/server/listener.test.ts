@@ -117,6 +117,56 @@ for (const [name, port] of [
 resync.run()
 
 // ---
+const superseded = suite('listener: RTU over TCP, a serial master moves on — a reply to a request it gave up on is never sent')
+const listeners: ModbusListener[] = []
+superseded.after(async () => {
+  await closeAll()
+  for (const l of listeners.splice(0)) await l.close()
+})
+
+/** An rtu+tcp listener whose unit 1 answers only when the test says, and whose unit 2 answers at once. */
+async function slowListener(): Promise<{ listener: ModbusListener; port: number; held: (() => void)[] }> {
+  const held: (() => void)[] = []
+  const listener = new ModbusListener({
+    address: parseAddress('rtu+tcp://127.0.0.1:0') as NetworkAddress,
+    responder: (_client, unit, pdu) =>
+      unit === 1 ? new Promise<Buffer>((resolve) => held.push(() => resolve(Buffer.from([pdu[0] | 0x80, 0x0b])))) : Buffer.from([0x04, 0x02, 0x00, unit]),
+  })
+  listeners.push(listener)
+  return { listener, port: (await listener.listen()).port, held }
+}
+
+superseded('a request after a pause supersedes the one still unanswered: its late 0x0B is not sent, and the new request gets its own reply', async () => {
+  const { listener, port, held } = await slowListener()
+  const c = await rtuClient(port)
+  c.socket.write(readInputs(1, 0))
+  await waitFor(() => held.length === 1, 'the slow request to reach the responder')
+  await new Promise((resolve) => setTimeout(resolve, 30)) // the master's timeout: far longer than the 3 ms pause
+  c.socket.write(readInputs(2, 0))
+  await waitFor(() => c.replies.length === 1, 'the reply to the new request')
+  held[0]()
+  c.socket.write(readInputs(2, 1))
+  await waitFor(() => c.replies.length === 2, 'the reply to the request after')
+  assert.equal(c.replies, [inputReply(2, 2), inputReply(2, 2)], 'only unit 2 answered; the late 0x0B for unit 1 never came')
+  assert.is(listener.stats.superseded, 1)
+})
+
+superseded('requests written back to back (no pause) are all answered, in turn', async () => {
+  const { listener, port, held } = await slowListener()
+  const c = await rtuClient(port)
+  c.socket.write(Buffer.concat([readInputs(1, 0), readInputs(1, 1)]))
+  await waitFor(() => held.length === 2, 'both slow requests at the responder')
+  held[0]()
+  held[1]()
+  await waitFor(() => c.replies.length === 2, 'both replies')
+  const exception = rtuReply.encode(1, Buffer.from([0x84, 0x0b])).toString('hex')
+  assert.equal(c.replies, [exception, exception])
+  assert.is(listener.stats.superseded, 0)
+})
+
+superseded.run()
+
+// ---
 const pressure = suite('listener: a client that sends without reading')
 const REQUESTS = 50_000
 const CHUNK = 500
