@@ -70,7 +70,9 @@ test.before(async () => {
   const config = validateConfig({
     listen: ['tcp://127.0.0.1:0'],
     buses: {
-      plant: { address: 'rtu:///virtual?baud=115200', timeout: 500, retries: 0 },
+      // Generous: a timeout here would turn the plant's health to "warning", and a busy CI machine can
+      // hold the virtual line's timers back for a few hundred ms.
+      plant: { address: 'rtu:///virtual?baud=115200', timeout: 3000, retries: 0 },
       dead: { address: 'rtu:///virtual?baud=115200', timeout: 100, retries: 0 },
     },
     routes: [
@@ -81,7 +83,7 @@ test.before(async () => {
   gateway = new Gateway(config, { links: { plant: sim.open, dead: async () => dead.a } })
   await gateway.start()
   monitor = await startMonitor(gateway, { host: '127.0.0.1', port: 0 }, 100)
-  client = connectClient(gateway.listening[0], { timeout: 3000 })
+  client = connectClient(gateway.listening[0], { timeout: 10_000 })
   traffic = drive()
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
