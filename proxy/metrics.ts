@@ -163,7 +163,7 @@ export class GatewayMetrics {
     })
     this.outages = new Counter({ name: name('bus_outages_total'), help: 'Times the bus went down (port lost or unreachable).', labelNames: ['bus'], registers })
     const listeners = gateway.upstream
-    const sum = (field: 'open' | 'connections' | 'refused') => listeners.reduce((n, l) => n + l.stats[field], 0)
+    const sum = (field: 'open' | 'connections' | 'refused' | 'framingErrors' | 'paused' | 'dropped' | 'superseded') => listeners.reduce((n, l) => n + l.stats[field], 0)
     const connections: Gauge = new Gauge({
       name: name('client_connections'),
       help: 'Upstream client connections open now.',
@@ -188,6 +188,24 @@ export class GatewayMetrics {
         refused.inc(sum('refused'))
       },
     })
+    // What the listeners count of their clients, read at each scrape.
+    const clientCounters: [string, string, 'framingErrors' | 'paused' | 'dropped' | 'superseded'][] = [
+      ['client_framing_errors_total', 'Runs of bytes from clients that formed no request frame (a bad MBAP header closes its connection; RTU over TCP resyncs).', 'framingErrors'],
+      ['client_backpressure_pauses_total', 'Times reading from a client was paused because its unanswered requests or unread replies passed their bound.', 'paused'],
+      ['dropped_connections_total', 'Client connections closed by the gateway: unread replies past the hard bound, or idle past the idle timeout.', 'dropped'],
+      ['superseded_replies_total', 'RTU over TCP: replies not sent because the client (a serial master) had moved on to a later request.', 'superseded'],
+    ]
+    for (const [metric, help, field] of clientCounters) {
+      const counter: Counter = new Counter({
+        name: name(metric),
+        help,
+        registers,
+        collect: () => {
+          counter.reset()
+          counter.inc(sum(field))
+        },
+      })
+    }
     for (const bus of gateway.buses.keys()) this.outages.inc({ bus }, 0)
     this.requestsBy = new Children((v) => requests.labels(...v))
     this.exceptionsBy = new Children((v) => exceptions.labels(...v))

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createConnection } from 'node:net'
 import { register as globalRegistry } from 'prom-client'
 import { createRtuFramer, encodeResponse } from '../../core/index.ts'
 import { validateConfig } from '../../proxy/config.ts'
@@ -12,6 +13,7 @@ import { startSimulatedBus, type SimulatedBus } from '../../proxy/simulated-bus.
 import { ptyPair, type PtyPair } from '../helpers/pty.ts'
 import { rawClient, type RawClient } from '../helpers/raw-tcp.ts'
 import { scriptedDevice, type ScriptedDevice } from '../helpers/scripted-device.ts'
+import { waitFor } from '../helpers/wait.ts'
 import {
   BUS_RETRIES,
   BUS_TIMEOUT_MS,
@@ -90,6 +92,9 @@ scrape("the bus's own counters and gauges, under their conventional names", () =
   assert.is(value(samples, 'modbridge_client_connections'), 1, "the fixture's one client")
   assert.is(value(samples, 'modbridge_accepted_connections_total'), 1)
   assert.is(value(samples, 'modbridge_refused_connections_total'), 0)
+  for (const name of ['dropped_connections', 'client_framing_errors', 'client_backpressure_pauses', 'superseded_replies']) {
+    assert.is(value(samples, `modbridge_${name}_total`), 0, `modbridge_${name}_total is exposed, at 0 for a well-behaved client`)
+  }
 })
 
 scrape('the latency histogram has the documented buckets, is cumulative, and its _count is the number of transactions', () => {
@@ -229,6 +234,19 @@ hostile('garbage and a foreign frame on the line are counted as framing errors a
   assert.is(value(s, 'modbridge_bus_stray_frames_total', { bus: 'line' }), 1, "unit 7's frame")
   assert.is(value(s, 'modbridge_requests_total', { bus: 'line', unit: '2', function: '3', outcome: 'reply' }), 1)
   assert.is(value(s, 'modbridge_requests_total', { bus: 'line', unit: '3', function: '3', outcome: 'reply' }), 1)
+})
+
+hostile('a client that sends a bad MBAP header (protocol id 1) is closed and counted as a client framing error', async () => {
+  const before = value(parseExposition(await bounded.metrics()).samples, 'modbridge_client_framing_errors_total')
+  const socket = createConnection({ host: '127.0.0.1', port: Number(lineGateway.listening[0].split(':').pop()) })
+  socket.on('error', () => {})
+  let closed = false
+  socket.on('close', () => (closed = true))
+  socket.write(Buffer.from('000100010006010300000001', 'hex'))
+  await waitFor(() => closed, 'the gateway to close the connection')
+  const { samples: s } = parseExposition(await bounded.metrics())
+  assert.is(value(s, 'modbridge_client_framing_errors_total'), before + 1)
+  assert.is(value(s, 'modbridge_superseded_replies_total'), 0, 'no RTU over TCP client here')
 })
 
 hostile('promtool still accepts the exposition after hostile traffic', async () => {
