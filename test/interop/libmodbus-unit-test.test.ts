@@ -10,7 +10,9 @@
  * instead of ending the run, so every check is counted (113 in 3.1.6).
  *
  * Checks that fail through any frame-level gateway, by design, are pinned with the reason; any
- * other failure fails the test. Four checks time the server's deliberate delays with margins of a
+ * other failure fails the test. Then libmodbus's random-test-client (writes random values over
+ * addresses 0..99 with 05, 0F, 06, 10 and 17, and reads each back) against `serve` directly and
+ * through the gateway. Four checks time the server's deliberate delays with margins of a
  * few ms to 100 ms: a gateway adds latency, so on a busy machine they are reported, not judged.
  */
 import { spawn } from 'node:child_process'
@@ -20,6 +22,7 @@ import { join } from 'node:path'
 import { execFile } from 'node:child_process'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { buildDevices, createServer, defaultDeviceFile } from '../../core/index.ts'
 import { Gateway } from '../../proxy/gateway.ts'
 import { validateConfig } from '../../proxy/config.ts'
 import { unusedPort } from '../helpers/ports.ts'
@@ -91,6 +94,7 @@ function patch(text: string, from: string, to: string, file: string): string {
 let dir = ''
 let clientBin = ''
 let serverBin = ''
+let randomBin = ''
 
 async function build(): Promise<void> {
   if (clientBin) return
@@ -106,9 +110,17 @@ async function build(): Promise<void> {
   server = patch(server, 'modbus_new_tcp("127.0.0.1", 1502)', 'modbus_new_tcp("127.0.0.1", atoi(getenv("UT_PORT")))', 'unit-test-server.c')
   writeFileSync(join(dir, 'unit-test-client.c'), client, 'latin1')
   writeFileSync(join(dir, 'unit-test-server.c'), server, 'latin1')
+  let random = readFileSync(join(EXAMPLES, 'random-test-client.c'), 'latin1')
+  random = patch(random, 'modbus_new_tcp("127.0.0.1", 1502)', 'modbus_new_tcp("127.0.0.1", atoi(getenv("UT_PORT")))', 'random-test-client.c')
+  writeFileSync(join(dir, 'random-test-client.c'), random, 'latin1')
   clientBin = join(dir, 'unit-test-client')
   serverBin = join(dir, 'unit-test-server')
-  await Promise.all([compile(join(dir, 'unit-test-client.c'), clientBin), compile(join(dir, 'unit-test-server.c'), serverBin)])
+  randomBin = join(dir, 'random-test-client')
+  await Promise.all([
+    compile(join(dir, 'unit-test-client.c'), clientBin),
+    compile(join(dir, 'unit-test-server.c'), serverBin),
+    compile(join(dir, 'random-test-client.c'), randomBin),
+  ])
 }
 
 /** Runs `binary args` with `env` to its end (deadline: 120 s); resolves with stdout. */
@@ -174,7 +186,7 @@ function judge(outcome: Outcome, byDesign: Record<string, string>, backend: stri
   console.log(`   ${backend}: ${outcome.ok} of ${total} checks pass through the gateway; ${Object.keys(byDesign).length} fail by design${timed.length ? `; timed checks missed on this machine: ${timed.join(', ')}` : ''}`)
 }
 
-const test = suite("libmodbus's unit-test-client through the gateway to unit-test-server (Debian libmodbus-dev 3.1.6)")
+const test = suite("libmodbus's own test programs (Debian libmodbus-dev 3.1.6): unit-test-client through the gateway to unit-test-server, random-test-client")
 
 test.after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
@@ -186,6 +198,40 @@ test('over Modbus/TCP: every check passes but three that no frame-level gateway 
 
 test('over RTU on a PTY into the rtu+tcp listener (unit 17 routed, others ignored): broadcasts and other units draw silence, lying byte counts draw 03', async () => {
   judge(await throughGateway('rtu', [{ units: 17, bus: 'ut' }], { unrouted: 'ignore' }), BY_DESIGN_RTU, 'rtu')
+})
+
+test('random-test-client against serve: every value written with 05, 0F, 06, 10 and 17 reads back', async () => {
+  await build()
+  const server = createServer('tcp://127.0.0.1:0', { context: buildDevices(defaultDeviceFile([1])).context })
+  try {
+    const port = Number((await server.listen()).split(':').pop())
+    const out = await runToEnd(randomBin, [], { UT_PORT: String(port) })
+    assert.match(out, /Test: SUCCESS/, out.slice(-1500))
+    assert.not.match(out, /ERROR|FAILS/)
+  } finally {
+    await server.close()
+  }
+})
+
+test('random-test-client through the gateway to serve over a Modbus TCP bus: the same', async () => {
+  await build()
+  const server = createServer('tcp://127.0.0.1:0', { context: buildDevices(defaultDeviceFile([1])).context })
+  const gw = new Gateway(
+    validateConfig({
+      listen: ['tcp://127.0.0.1:0'],
+      buses: { s: { address: await server.listen(), timeout: 2000 } },
+      routes: [{ units: 255, bus: 's' }],
+    }),
+  )
+  try {
+    const [listening] = await gw.start()
+    const out = await runToEnd(randomBin, [], { UT_PORT: listening.split(':').pop()! })
+    assert.match(out, /Test: SUCCESS/, out.slice(-1500))
+    assert.not.match(out, /ERROR|FAILS/)
+  } finally {
+    await gw.close()
+    await server.close()
+  }
 })
 
 test.run()
