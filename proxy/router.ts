@@ -70,6 +70,11 @@ export class Router {
       const reason = `unit ${unit} is not routed`
       return exception === undefined ? { kind: 'drop', reason } : { kind: 'refuse', exception, reason }
     }
+    // Requests use function codes 1–127; 0 is none and 128–255 are how exceptions are told (spec §4.1).
+    // No device can answer such a "request", so it is refused here rather than timed out on a bus.
+    if (pdu.length === 0 || pdu[0] === 0 || pdu[0] >= 0x80) {
+      return { kind: 'refuse', exception: EXCEPTION_CODES.illegalFunction, reason: `function code ${hex(pdu[0] ?? 0)} is not a request function code (1–127)` }
+    }
     const facts = this.registry.facts(pdu)
     const name = this.registry.nameOf(facts.code)
     // A known function whose length or byte count disagrees with the bytes sent cannot be framed by a

@@ -117,6 +117,10 @@ router('the path comes first: a malformed request to an unrouted unit gets the u
   assert.is(quiet.decide(18, read3).kind, 'drop')
   assert.is(exceptionOf(quiet.decide(17, malformed)), 0x03, 'a routed unit still gets 03')
 })
+router('function code 0 and 128–255 are no request: refused with 01 at once, never sent to a bus to time out', () => {
+  for (const pdu of ['00', '80', '8001', 'ff0102']) assert.is(exceptionOf(r.decide(7, Buffer.from(pdu, 'hex'))), 0x01, pdu)
+  assert.is(r.decide(7, Buffer.from('7f00', 'hex')).kind, 'forward', '127 is a user code, forwarded at frame level')
+})
 router('unit 0 is a broadcast for writes only, to the configured buses', () => {
   assert.equal(r.decide(0, write10), { kind: 'broadcast', buses: ['a'], reply: true })
   assert.is(exceptionOf(r.decide(0, read3)), 0x01)
