@@ -8,12 +8,13 @@
  * What a client gets when the remote side fails is what the gateway answers: 0x0B when the device
  * does not answer in time (after the bus's retries), 0x0A when its bus is down, full or closing.
  */
-import { EXCEPTION_CODES, EXCEPTION_FLAG, formatAddress, parseAddress, type ServerContext } from '../core/index.ts'
+import { defaultRegistry, EXCEPTION_CODES, EXCEPTION_FLAG, formatAddress, parseAddress, type ServerContext } from '../core/index.ts'
 import type { RemoteLine } from '../core/server/remote-unit.ts'
 import type { RemoteUnitSpec } from '../core/simulator/device-file.ts'
 import { Bus, type Outcome } from '../proxy/bus.ts'
 import { outcomeException } from '../proxy/gateway.ts'
 import { validateConfig } from '../proxy/config.ts'
+import { unforwardable } from '../proxy/request-checks.ts'
 import type { Logger } from './log.ts'
 
 /** The buses serve opened for its remote units. */
@@ -51,6 +52,8 @@ export async function openRemoteUnits(context: ServerContext<unknown>, remotes: 
       bus.on('stray', (r: { hex: string; reason: string }) => log.debug(`remote ${key}: stray frame ${r.hex} (${r.reason})`))
       const line: RemoteLine = {
         async forward(unit, pdu) {
+          const bad = unforwardable(defaultRegistry, pdu)
+          if (bad) return unit === 0 ? null : Buffer.from([((pdu[0] ?? 0) | EXCEPTION_FLAG) & 0xff, bad.exception])
           const outcome = await bus.submit(SERVE_CLIENT, unit, pdu)
           return unit === 0 ? null : replyFor(pdu, outcome)
         },

@@ -9,6 +9,7 @@
  * answered Illegal Function) and is marked `denied` so the gateway logs who was refused.
  */
 import { defaultRegistry, EXCEPTION_CODES, hex, type Registry } from '../core/index.ts'
+import { unforwardable } from './request-checks.ts'
 import { RouteGuard, type Principal } from './access.ts'
 import { admits } from './config-checks.ts'
 import type { GatewayConfig, GatewayPolicy, RouteConfig } from './config.ts'
@@ -70,19 +71,10 @@ export class Router {
       const reason = `unit ${unit} is not routed`
       return exception === undefined ? { kind: 'drop', reason } : { kind: 'refuse', exception, reason }
     }
-    // Requests use function codes 1–127; 0 is none and 128–255 are how exceptions are told (spec §4.1).
-    // No device can answer such a "request", so it is refused here rather than timed out on a bus.
-    if (pdu.length === 0 || pdu[0] === 0 || pdu[0] >= 0x80) {
-      return { kind: 'refuse', exception: EXCEPTION_CODES.illegalFunction, reason: `function code ${hex(pdu[0] ?? 0)} is not a request function code (1–127)` }
-    }
+    const bad = unforwardable(this.registry, pdu)
+    if (bad) return { kind: 'refuse', exception: bad.exception, reason: bad.reason }
     const facts = this.registry.facts(pdu)
     const name = this.registry.nameOf(facts.code)
-    // A known function whose length or byte count disagrees with the bytes sent cannot be framed by a
-    // device on a serial line: it would swallow the next request. Refused here, never forwarded.
-    const frame = facts.spec ? facts.spec.request.frameLength(pdu, 0, pdu.length) : -1
-    if (frame > 0 && frame !== pdu.length) {
-      return { kind: 'refuse', exception: EXCEPTION_CODES.illegalDataValue, reason: `${name} request of ${pdu.length} bytes says it is ${frame} bytes long` }
-    }
     if (unit === 0) {
       if (!facts.broadcast) return { kind: 'refuse', exception: EXCEPTION_CODES.illegalFunction, reason: `${name} cannot be broadcast (only writes can)` }
       // A broadcast reaches every unit behind its buses: each guarded route there must admit it.

@@ -18,6 +18,7 @@ import { hostileDevice, registerValue, type HostileDevice } from '../helpers/hos
 import { ptyPair, type PtyPair } from '../helpers/pty.ts'
 import { exceptionReply } from '../helpers/throws.ts'
 import { unusedPort } from '../helpers/ports.ts'
+import { rawClient } from '../helpers/raw-tcp.ts'
 
 const test = suite('serve: remote units beside local ones')
 const silent = createLogger({ level: 'silent' })
@@ -32,6 +33,7 @@ let hostile: HostileDevice | undefined
 let remotes: RemoteBuses | undefined
 let server: ModbusServer | undefined
 let client: ModbusClient | undefined
+let serverAt = ''
 
 test.before(async () => {
   farTcpData = buildDevices({ units: { '5': { holdingRegisters: { start: 0, length: 20, values: [11, 22, 33] }, coils: { start: 0, length: 16 } } } })
@@ -59,7 +61,8 @@ test.before(async () => {
     silent,
   )
   server = createServer('tcp://127.0.0.1:0', { context: local.context })
-  client = connectClient(await server.listen(), { timeout: 5000, retries: 0 })
+  serverAt = await server.listen()
+  client = connectClient(serverAt, { timeout: 5000, retries: 0 })
 })
 
 test.after(async () => {
@@ -122,6 +125,21 @@ test('a hostile device: foreign, lying and duplicated replies never reach the cl
   hostile!.behave = () => 'correct'
   assert.ok(seen.includes('data'), `some requests got the right data: ${seen.join(', ')}`)
   assert.ok(remotes!.buses.some((b) => b.stats().discarded > 0), 'the wrong frames were counted as stray')
+})
+
+test('requests no device can take are refused by serve, never sent down the line: a lying byte count (03), function code 0x80 (01)', async () => {
+  const raw = await rawClient(Number(serverAt.split(':').pop()))
+  try {
+    const before = hostile!.log.length
+    raw.send(1, 4, Buffer.from('100000007bf60102', 'hex'))
+    assert.is((await raw.reply(1)).slice(14), '9003')
+    raw.send(2, 4, Buffer.from('80', 'hex'))
+    assert.is((await raw.reply(2)).slice(14), '8001')
+    assert.equal(await client!.readHoldingRegisters(4, 30, 1), [registerValue(0x03, 9, 30)], 'the line still answers at once')
+    assert.is(hostile!.log.length, before + 1, 'only the read reached the device')
+  } finally {
+    await raw.close()
+  }
 })
 
 test('a serial broadcast reaches a line shared by two remote units once', async () => {
