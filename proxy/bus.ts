@@ -210,15 +210,16 @@ export class Bus extends EventEmitter {
   }
 
   /**
-   * Withdraws every queued request of a client that went away (their outcome is silent). A
-   * coalesced read it led is handed to its first follower, so the others are still answered.
+   * Withdraws every queued request of a client that went away, or whose requests are superseded
+   * (their outcome is silent, with `reason`). A coalesced read it led is handed to its first
+   * follower, so the others are still answered. Transactions under way run to their end.
    */
-  withdraw(client: number): number {
+  withdraw(client: number, reason = 'client disconnected'): number {
     for (const job of this.keyed.values()) {
       const mine = job.followers.filter((f) => f.client === client)
       if (mine.length === 0) continue
       job.followers = job.followers.filter((f) => f.client !== client)
-      for (const f of mine) f.resolve({ kind: 'silent', reason: 'client disconnected' })
+      for (const f of mine) f.resolve({ kind: 'silent', reason })
     }
     const q = this.queues.get(client)
     if (!q) return 0
@@ -227,7 +228,7 @@ export class Bus extends EventEmitter {
     for (const job of q) {
       const heir = job.followers.shift()
       if (heir) {
-        job.resolve({ kind: 'silent', reason: 'client disconnected' })
+        job.resolve({ kind: 'silent', reason })
         job.client = heir.client
         job.resolve = heir.resolve
         this.enqueue(job)
@@ -235,7 +236,7 @@ export class Bus extends EventEmitter {
       }
       this.queued--
       withdrawn++
-      this.settle(job, { kind: 'silent', reason: 'client disconnected' })
+      this.settle(job, { kind: 'silent', reason })
     }
     return withdrawn
   }

@@ -124,6 +124,11 @@ export class Gateway extends EventEmitter {
         registry: this.registry,
         responder: (client, unit, pdu) => this.forward(client, unit, Buffer.from(pdu)),
         admit: (client) => this.admit(client, a),
+        // An RTU master that sent a new request has given up on its others: those still queued
+        // need not take bus time (the one under way runs to its end).
+        supersede: (client) => {
+          for (const bus of this.buses.values()) bus.withdraw(client.id, 'superseded by a later request of the client')
+        },
       })
       listener.on('connection', (c: ListenerClient) => this.emit('client', 'connect', c))
       listener.on('refused', (remote: string, why: string) => this.emit('refused', remote, why))

@@ -95,6 +95,12 @@ export interface ListenerOptions extends ListenerLimits {
    * check, before 'connection': returns why it is refused, or undefined to admit it.
    */
   admit?: (client: ListenerClient) => string | undefined
+  /**
+   * RTU over TCP: called when a request arrives after a pause while the client still has requests
+   * unanswered — they are superseded (their replies will not be sent), so a responder can drop any
+   * it has not started. Called before the new request is handed over.
+   */
+  supersede?: (client: ListenerClient) => void
 }
 
 /** Counters of a listener. */
@@ -320,7 +326,10 @@ export class ModbusListener extends EventEmitter {
       frame: (adu: Adu) => {
         if (rtu) {
           const now = performance.now()
-          if (now - lastFrameAt > pauseMs) burst = (burst + 1) & 0xffff
+          if (now - lastFrameAt > pauseMs) {
+            burst = (burst + 1) & 0xffff
+            if (pending > 0) this.options.supersede?.(client)
+          }
           lastFrameAt = now
           adu = { unit: adu.unit, tid: burst, pdu: adu.pdu, raw: adu.raw }
         }

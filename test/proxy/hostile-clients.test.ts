@@ -1,5 +1,7 @@
+import { createConnection } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { createRtuFramer } from '../../core/index.ts'
 import { validateConfig } from '../../proxy/config.ts'
 import { Gateway } from '../../proxy/gateway.ts'
 import { hostileDevice, rightReply, type HostileDevice } from '../helpers/hostile-device.ts'
@@ -228,3 +230,55 @@ readOnly('the same 08/0004 through a route that is not read-only reaches the lin
   assert.is(c.replies.has(0x0804), false)
 })
 readOnly.run()
+
+// ---
+const givingUp = suite('gateway: an RTU over TCP master that gives up — its queued requests are withdrawn, not run (socat PTY, silent device)')
+let silentLine: PtyPair
+let gwRtu: Gateway
+
+givingUp.before(async () => {
+  silentLine = await ptyPair()
+  gwRtu = new Gateway(
+    validateConfig({
+      listen: ['rtu+tcp://127.0.0.1:0'],
+      // Long enough that A is surely still on the bus when B and C come (the test waits 30 ms between them).
+      // queueTimeout far off, so only the withdrawal can keep B off the bus.
+      buses: { line: { address: `rtu://${silentLine.a}?baud=115200`, timeout: 2000, retries: 0, queueTimeout: 60_000 } },
+      routes: [{ units: 1, bus: 'line' }],
+    }),
+  )
+  await gwRtu.start()
+})
+givingUp.after(async () => {
+  await gwRtu.close()
+  await silentLine.close()
+})
+
+givingUp('A on the bus, B queued, C after a pause: B is dropped from the queue, A and C run, and only C is answered (0x0B)', async () => {
+  const rtu = createRtuFramer({ expect: 'request' })
+  const socket = createConnection({ host: '127.0.0.1', port: port(gwRtu) })
+  await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('error', reject))
+  let received = Buffer.alloc(0)
+  socket.on('data', (c: Buffer) => (received = Buffer.concat([received, c])))
+  const bus = gwRtu.buses.get('line')!
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 30))
+  try {
+    socket.write(rtu.encode(1, read(1)))
+    await waitFor(() => bus.stats().inFlight === 1, 'A on the bus')
+    await pause()
+    socket.write(rtu.encode(1, read(2)))
+    await waitFor(() => bus.stats().queued === 1, 'B queued behind A')
+    await pause()
+    socket.write(rtu.encode(1, read(3)))
+    await waitFor(() => received.length >= 5, "C's answer", 15_000)
+    const s = bus.stats()
+    assert.is(s.transactions, 2, 'A and C ran; B was withdrawn before it took the bus')
+    assert.is(s.timeouts, 2)
+    assert.is(s.expiredInQueue, 0)
+    const answer = createRtuFramer({ expect: 'response' }).encode(1, Buffer.from('830b', 'hex'))
+    assert.is(received.toString('hex'), answer.toString('hex'), "one reply: C's 0x0B (A's was superseded, B's never made)")
+  } finally {
+    socket.destroy()
+  }
+})
+givingUp.run()
