@@ -331,7 +331,7 @@ export class ModbusListener extends EventEmitter {
             if (pending > 0) this.options.supersede?.(client)
           }
           lastFrameAt = now
-          adu = { unit: adu.unit, tid: burst, pdu: adu.pdu, raw: adu.raw }
+          adu.tid = burst
         }
         if (paused) {
           backlog.push({ unit: adu.unit, tid: adu.tid, pdu: Buffer.from(adu.pdu), raw: Buffer.from(adu.raw) })

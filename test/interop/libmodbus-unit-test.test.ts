@@ -70,9 +70,10 @@ function checks(output: string): Outcome {
   for (const raw of output.split('\n')) {
     const line = raw.trimEnd()
     if (/^TEST [A-Z /-]+:$/.test(line)) section = line.slice(0, -1)
-    else if (line === 'OK' || / OK$/.test(line) || /: OK$/.test(line)) ok++
+    else if (/(^| )OK$/.test(line)) ok++
     else if (line === 'FAILED') failed.push(`${section} / ${label}`)
-    if (/^(\* |\d+(-[A-Z])?\/\d+ )/.test(line)) label = line.replace(/: (OK|Waiting for a confirmation\.\.\.)?$/, '').replace(/:$/, '').replace(/: OK$/, '')
+    // A check's label starts its line ("* modbus_read_registers: ", "2/3 No reply …: OK").
+    if (/^(\* |\d+(-[A-Z])?\/\d+ )/.test(line)) label = line.replace(/:( OK| Waiting for a confirmation\.\.\.)?$/, '')
   }
   return { ok, failed, output }
 }
