@@ -139,8 +139,9 @@ test('commands piped in all run, in order, before the session ends with the inpu
   const exited = new Promise<number | null>((r) => proc.once('exit', r))
   proc.stdin!.end('read holding -n 2\nunit 2\nread holding -n 1\n')
   assert.is(await exited, 0)
-  const first = out.indexOf('16320')
-  const second = out.indexOf('42')
+  // As printed rows ("address<TAB>value"), so that the server's port in the banner (…:42281) is no match.
+  const first = out.indexOf('\t16320\n')
+  const second = out.indexOf('0\t42\n')
   assert.ok(first > 0, `unit 1's registers in:\n${out}`)
   assert.ok(second > first, `then unit 2's register, after them:\n${out}`)
 })
